@@ -27,7 +27,11 @@ export interface OutgoingRecord {
   payload: Uint8Array;
 }
 
-/** Called on group rebalance. onAssign must finish (usually with seeks) before polling resumes. */
+/**
+ * Called on group rebalance. onAssign must finish (usually with seeks) before polling resumes.
+ * onRevoke receives the partitions taken away from this member and onAssign the ones added to it
+ * (an eager protocol may revoke and re-add the whole assignment); assignment() is the full set.
+ */
 export interface RebalanceListener {
   onAssign(partitions: TopicPartition[]): Promise<void>;
   onRevoke(partitions: TopicPartition[]): Promise<void>;
@@ -47,6 +51,9 @@ export interface LogConsumer {
   /**
    * Next records of the assigned partitions, in offset order per partition; waits up to maxWaitMs
    * when none are ready and returns [] then. Rebalance callbacks run inside poll.
+   * A partition whose position lies below earliestOffset (trimmed) or beyond latestOffset is never
+   * skipped silently: poll rejects with OffsetOutOfRangeError naming it, and that partition yields
+   * nothing until seek() moves it; the other partitions keep being consumed.
    */
   poll(maxRecords: number, maxWaitMs: number): Promise<LogRecord[]>;
   /** Next poll of that partition starts at offset. Only for assigned partitions. */
@@ -93,5 +100,22 @@ export class LogError extends Error {
   ) {
     super(message, options);
     this.name = 'LogError';
+  }
+}
+
+/** A consumer's position lies outside the records a partition still stores; seek to recover. */
+export class OffsetOutOfRangeError extends LogError {
+  constructor(
+    readonly partition: TopicPartition,
+    readonly position: number,
+    readonly earliest: number,
+    readonly latest: number,
+  ) {
+    super(
+      `offset ${position} out of range for ${partition.topic}[${partition.partition}] ` +
+        `(earliest ${earliest}, latest ${latest})`,
+      'invalid',
+    );
+    this.name = 'OffsetOutOfRangeError';
   }
 }

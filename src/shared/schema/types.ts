@@ -52,6 +52,11 @@ export interface IndexSpec {
   metricType: MetricType;
   /** HNSW: M (connectivity), efConstruction, quantization; verbatim others kept for describe. */
   params: Record<string, string | number>;
+  /**
+   * The Milvus index type the client asked for when quiver builds it as another type (e.g.
+   * IVF_FLAT built as HNSW). Describe answers with this name so clients see what they created.
+   */
+  requestedIndexType?: string;
 }
 
 export interface PartitionInfo {
@@ -73,6 +78,11 @@ export interface CollectionInfo {
   consistencyLevel: ConsistencyLevel;
   /** Milvus collection properties, e.g. collection.ttl.seconds. */
   properties: Record<string, string>;
+  /**
+   * Number of partitions Milvus would create for a partition-key collection (params.partitionsNum,
+   * default 64). Absent otherwise; describe then reports the number of partitions.
+   */
+  numPartitions?: number;
   indexes: IndexSpec[];
   partitions: PartitionInfo[];
   loaded: boolean;
@@ -109,8 +119,8 @@ export type VectorColumn =
  */
 export interface RowBatch {
   pks: PrimaryKey[];
-  /** Partition name per row. */
-  partitions: string[];
+  /** Partition id per row (ids are never reused, so a dropped partition's rows never resurface). */
+  partitions: number[];
   vectors: Record<string, VectorColumn>;
   scalars: Record<string, unknown[]>;
 }

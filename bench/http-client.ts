@@ -1,0 +1,110 @@
+/**
+ * Load generation against the Milvus REST API over keep-alive connections (Node's global fetch):
+ * concurrent batch inserts and closed-loop search clients. Request bodies are serialised before
+ * the clock starts, so the client's JSON encoding is not charged to the server.
+ */
+import { nowMs, summarize, type LatencySummary } from './stats.ts';
+
+/** Milvus REST envelope. */
+interface Envelope {
+  code: number;
+  message?: string;
+  data?: unknown;
+}
+
+/** Thrown for a non-zero Milvus code or a non-200 HTTP status. */
+export class MilvusCallError extends Error {}
+
+/** Sends `VectorDB` requests whose bodies are already JSON strings. */
+export async function postJson(
+  url: string,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Envelope> {
+  const res = await fetch(`${url}/v2/vectordb/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new MilvusCallError(`${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  const env = JSON.parse(text) as Envelope;
+  if (env.code !== 0) throw new MilvusCallError(`${path}: code ${env.code}: ${env.message ?? ''}`);
+  return env;
+}
+
+/** Result of a bulk insert. */
+export interface InsertRun {
+  rows: number;
+  /** UTF-8 bytes of JSON bodies sent. */
+  bytes: number;
+  seconds: number;
+  rows_per_s: number;
+  mb_per_s: number;
+  /** Monotonic time (ms) at which the last acknowledgement arrived. */
+  lastAckMs: number;
+}
+
+/**
+ * Sends pre-serialised insert bodies (each holding `rowsPerBody[i]` rows) with `concurrency`
+ * requests in flight; every request must be acknowledged with the full insertCount.
+ */
+export async function runInserts(
+  url: string,
+  bodies: string[],
+  rowsPerBody: number[],
+  concurrency: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<InsertRun> {
+  const bytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0);
+  let next = 0;
+  let done = 0;
+  let lastAckMs = 0;
+  const started = nowMs();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const i = next++;
+      const env = await postJson(url, 'entities/insert', bodies[i]);
+      const count = (env.data as { insertCount?: number } | undefined)?.insertCount;
+      if (count !== rowsPerBody[i]) throw new MilvusCallError(`insert ${i}: acknowledged ${count} of ${rowsPerBody[i]} rows`);
+      lastAckMs = nowMs();
+      onProgress?.(++done, bodies.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  const seconds = (lastAckMs - started) / 1000;
+  const rows = rowsPerBody.reduce((a, b) => a + b, 0);
+  return { rows, bytes, seconds, rows_per_s: rows / seconds, mb_per_s: bytes / 2 ** 20 / seconds, lastAckMs };
+}
+
+/** Result of a closed-loop search run. */
+export interface SearchRun extends LatencySummary {
+  /** ids[q] = primary keys returned for request q, best first. */
+  ids: number[][];
+}
+
+/**
+ * Closed-loop load: `clients` concurrent clients each send one request, wait for its answer and
+ * send the next, until every body in `bodies` was sent exactly once. Latency is per request as
+ * seen by the client; QPS is requests over the wall time of the whole run. Responses must be
+ * sent with `Accept-Type-Allow-Int64: true` semantics (numeric ids) under `pkField`.
+ */
+export async function runSearchLoad(url: string, bodies: string[], clients: number, pkField = 'id'): Promise<SearchRun> {
+  const latencies = new Float64Array(bodies.length);
+  const ids: number[][] = new Array(bodies.length);
+  let next = 0;
+  const headers = { 'Accept-Type-Allow-Int64': 'true' };
+  const started = nowMs();
+  const client = async () => {
+    while (next < bodies.length) {
+      const i = next++;
+      const t0 = nowMs();
+      const env = await postJson(url, 'entities/search', bodies[i], headers);
+      latencies[i] = nowMs() - t0;
+      ids[i] = (env.data as Record<string, unknown>[]).map((row) => Number(row[pkField]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, clients) }, client));
+  return { ...summarize(latencies, nowMs() - started), ids };
+}

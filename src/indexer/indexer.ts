@@ -1,0 +1,253 @@
+/**
+ * The indexer: one member of the indexers' consumer group. For each shard it owns it buffers the
+ * log's records, publishes them as a flat segment at least every flush interval, writes a
+ * freshness watermark while caught up, and compacts in the background. The manifest — not the
+ * log's committed offset — is the truth of what is indexed: on assignment the indexer takes a new
+ * epoch and resumes at manifest.checkpoint + 1.
+ */
+import { FencedError, ManifestStore } from '../shared/manifest/manifest.ts';
+import type { Catalog } from '../shared/catalog/catalog.ts';
+import { shardKeys } from '../shared/catalog/keys.ts';
+import type { IndexerConfig } from '../shared/config/schema.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Coordinator } from '../shared/ports/coordinator.ts';
+import type { Log, LogConsumer, LogRecord, TopicPartition } from '../shared/ports/log.ts';
+import type { ObjectStore } from '../shared/ports/object-store.ts';
+import { SegmentStore } from '../shared/segment/store.ts';
+import { WalCodec, type WalEntry } from '../shared/wal/entry.ts';
+import type { IndexBuilder } from './build/index-builder.ts';
+import { Compactor } from './compaction/compactor.ts';
+import { ShardState } from './shard-state.ts';
+
+export interface IndexerDeps {
+  log: Log;
+  objects: ObjectStore;
+  coordinator: Coordinator;
+  catalog: Catalog;
+  builder: IndexBuilder;
+  config: IndexerConfig;
+  topicPrefix: string;
+  logger: Logger;
+  now(): number;
+  newId(): string;
+}
+
+export const INDEXER_GROUP = 'quiver-indexers';
+const WATERMARK_EVERY_MS = 250;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class Indexer {
+  private readonly shards = new Map<string, ShardState>();
+  /** Assigned partitions whose collection is not in the catalog yet (topic created first). */
+  private readonly pending = new Map<string, TopicPartition>();
+  private readonly manifests: ManifestStore;
+  private readonly segments: SegmentStore;
+  private readonly compactor: Compactor;
+  private readonly codec = new WalCodec();
+  private readonly requested = { flush: new Set<number>(), compact: new Set<number>() };
+  private consumer: LogConsumer | null = null;
+  private loop: Promise<void> | null = null;
+  private running = false;
+  private unwatch: (() => void) | null = null;
+
+  constructor(private readonly deps: IndexerDeps) {
+    this.manifests = new ManifestStore(deps.coordinator);
+    this.segments = new SegmentStore(deps.objects);
+    this.compactor = new Compactor({ ...deps, manifests: this.manifests, segments: this.segments });
+  }
+
+  /** Joins the group and starts indexing. Idempotent. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unwatch = this.deps.coordinator.watch(shardKeys.requestPrefix(), (key) => {
+      const m = /request\/(flush|compact)\/(\d+)$/.exec(key);
+      if (m) this.requested[m[1] as 'flush' | 'compact'].add(Number(m[2]));
+    });
+    this.consumer = this.deps.log.consumer({
+      groupId: INDEXER_GROUP,
+      topicPattern: new RegExp(`^${escapeRegExp(this.deps.topicPrefix)}\\d+$`),
+      listener: { onAssign: (tps) => this.assign(tps), onRevoke: (tps) => this.revoke(tps) },
+    });
+    this.loop = this.run();
+  }
+
+  /**
+   * Publishes what is buffered (within deadlineMs), leaves the group and stops. Idempotent.
+   * Unpublished rows are not lost: they are still in the log past the checkpoint.
+   */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unwatch?.();
+    const deadline = new Promise<void>((r) => setTimeout(r, deadlineMs).unref?.());
+    await Promise.race([
+      (async () => {
+        await this.loop;
+        await Promise.all([...this.shards.values()].map((s) => this.flush(s).catch(() => undefined)));
+      })(),
+      deadline,
+    ]);
+    this.compactor.cancelPending();
+    await this.consumer?.close();
+    this.shards.clear();
+  }
+
+  /** Owned shards and their state, for health and tests. */
+  status(): Array<{ topic: string; shard: number; checkpoint: number; status: string; reason: string }> {
+    return [...this.shards.values()].map((s) => ({
+      topic: s.tp.topic, shard: s.shard, checkpoint: s.checkpoint, status: s.status, reason: s.reason,
+    }));
+  }
+
+  private async run(): Promise<void> {
+    const wait = Math.max(5, Math.min(50, Math.floor(this.deps.config.flushIntervalMs / 2)));
+    while (this.running) {
+      try {
+        const records = await this.consumer!.poll(5000, wait);
+        for (const r of records) await this.apply(r);
+        await this.tick();
+      } catch (err) {
+        this.deps.logger.error('indexer loop error; retrying', { error: (err as Error).message });
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  private async assign(tps: TopicPartition[]): Promise<void> {
+    for (const tp of tps) await this.take(tp);
+  }
+
+  /**
+   * Takes a partition over: new epoch, then seek to checkpoint + 1. A partition whose collection
+   * is not in the catalog yet stays pending and is retried every tick; records delivered for it
+   * meanwhile are dropped and re-read after the seek.
+   */
+  private async take(tp: TopicPartition): Promise<void> {
+    const key = `${tp.topic}/${tp.partition}`;
+    {
+      const collectionId = Number(tp.topic.slice(this.deps.topicPrefix.length));
+      const collection = await this.deps.catalog.collectionById(collectionId);
+      if (!collection) {
+        this.pending.set(key, tp);
+        return;
+      }
+      this.pending.delete(key);
+      const owned = await this.manifests.acquire(collectionId, tp.partition, this.deps.now());
+      const state = new ShardState(tp, collection, owned);
+      const next = owned.manifest.checkpoint + 1;
+      const earliest = await this.deps.log.earliestOffset(tp);
+      if (earliest > next) {
+        state.status = 'retention-gap';
+        state.reason = `log retention removed offsets ${next}..${earliest - 1} before they were indexed`;
+        this.deps.logger.error('shard stopped: retention gap', { topic: tp.topic, shard: tp.partition, next, earliest });
+      } else {
+        this.consumer!.seek(tp, next);
+      }
+      this.shards.set(key, state);
+      this.deps.logger.info('shard assigned', { topic: tp.topic, shard: tp.partition, epoch: owned.manifest.epoch, from: next });
+    }
+  }
+
+  private async revoke(tps: TopicPartition[]): Promise<void> {
+    for (const tp of tps) {
+      const key = `${tp.topic}/${tp.partition}`;
+      this.pending.delete(key);
+      const state = this.shards.get(key);
+      if (state) await this.flush(state).catch(() => undefined);
+      this.shards.delete(key);
+    }
+  }
+
+  private async apply(r: LogRecord): Promise<void> {
+    const state = this.shards.get(`${r.topic}/${r.partition}`);
+    if (!state || state.status !== 'active') return;
+    // Offsets at or below the checkpoint are already in segments: re-delivery must not duplicate.
+    if (r.offset <= Math.max(state.checkpoint, state.buffer.lsnMax)) return;
+    let entry: WalEntry = this.codec.decode(r.payload);
+    if (entry.kind === 'claim') {
+      state.claims.push(entry.key);
+      entry = this.codec.decode(await this.deps.objects.get(entry.key));
+    }
+    state.bufferedSince ??= this.deps.now();
+    if (entry.kind === 'write') state.buffer.addRows(entry.batch, r.offset, r.timestamp);
+    else if (entry.kind === 'delete') state.buffer.addTombstones(entry.pks, r.offset);
+    else state.buffer.touch(r.offset);
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.deps.now();
+    const cfg = this.deps.config;
+    const flushNow = new Set(this.requested.flush);
+    const compactNow = new Set(this.requested.compact);
+    this.requested.flush.clear();
+    this.requested.compact.clear();
+    for (const tp of [...this.pending.values()]) await this.take(tp);
+    for (const state of this.shards.values()) {
+      if (state.status !== 'active') continue;
+      const id = state.collection.id;
+      const due =
+        state.bufferedSince !== null &&
+        (now - state.bufferedSince >= cfg.flushIntervalMs || state.buffer.rowCount >= cfg.maxBufferRows || flushNow.has(id));
+      if (due) await this.flush(state);
+      else if (state.bufferedSince === null && now - state.lastWatermarkAt >= WATERMARK_EVERY_MS) await this.watermark(state, now);
+      if (compactNow.has(id)) this.compactor.schedule(state, true);
+    }
+  }
+
+  /** Publishes the buffer as a flat segment. Keeps the buffer on failure (retried next tick). */
+  private async flush(state: ShardState): Promise<void> {
+    if (state.bufferedSince === null || state.status !== 'active') return;
+    await state.exclusive(async () => {
+      const b = state.buffer;
+      const collection = await this.deps.catalog.collectionById(state.collection.id);
+      if (!collection) {
+        state.status = 'fenced';
+        state.reason = 'collection dropped';
+        return;
+      }
+      state.collection = collection;
+      const cur = state.owned.manifest;
+      const segments = cur.segments.slice();
+      if (!b.isEmpty) {
+        const id = `${b.lsnMin}-${b.lsnMax}-e${cur.epoch}-${this.deps.newId().slice(0, 8)}`;
+        const { ref } = await this.segments.write({
+          collectionId: collection.id, shard: state.shard, id, level: 0, lsnMin: b.lsnMin, lsnMax: b.lsnMax,
+          data: b.build(), fields: collection.fields, now: this.deps.now(),
+        });
+        segments.push(ref);
+      }
+      try {
+        state.owned = await this.manifests.publish(state.owned, {
+          ...cur, checkpoint: b.lsnMax, segments, updatedAt: this.deps.now(),
+        });
+      } catch (err) {
+        if (err instanceof FencedError) {
+          state.status = 'fenced';
+          state.reason = err.message;
+          this.deps.logger.warn('shard fenced; dropping it', { topic: state.tp.topic, shard: state.shard });
+          return;
+        }
+        throw err;
+      }
+      const claims = state.claims;
+      state.resetBuffer();
+      await this.consumer?.commit(state.tp, state.checkpoint + 1).catch(() => undefined);
+      await Promise.all(claims.map((k) => this.deps.objects.delete(k).catch(() => undefined)));
+    });
+    if (state.status === 'active') this.compactor.schedule(state, false);
+  }
+
+  private async watermark(state: ShardState, asOf: number): Promise<void> {
+    state.lastWatermarkAt = asOf;
+    const end = await this.deps.log.latestOffset(state.tp);
+    // Only claim freshness when everything below the sampled end is published.
+    if (end !== state.checkpoint + 1) return;
+    await this.manifests.writeWatermark(state.collection.id, state.shard, {
+      epoch: state.owned.manifest.epoch, endOffset: end, asOf,
+    });
+  }
+}

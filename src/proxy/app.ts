@@ -1,0 +1,75 @@
+/**
+ * The HTTP application: Milvus RESTful API v2 on Hono. Runtime-agnostic — it gets its services
+ * injected and imports nothing node-only, so the same app runs on Node and on Workers.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ErrorCode, QuiverError } from '../shared/errors.ts';
+import { DEFAULT_DATABASE } from '../shared/schema/types.ts';
+import { parseBody, parseJsonBody } from './body.ts';
+import type { RequestContext, RouteDef } from './route.ts';
+import { allRoutes } from './routes/index.ts';
+import type { ProxyServices } from './services.ts';
+
+/** Milvus answers business errors with HTTP 200 and {code, message}. */
+function errorBody(err: unknown): { status: number; body: { code: number; message: string } } {
+  if (err instanceof QuiverError) {
+    return { status: err.httpStatus, body: { code: err.code, message: err.message } };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: 500, body: { code: ErrorCode.Unexpected, message: `internal error: ${message}` } };
+}
+
+function deadlineFrom(header: string | undefined, now: number, fallbackMs: number): number {
+  const seconds = header === undefined ? NaN : Number(header);
+  return now + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : fallbackMs);
+}
+
+/** Builds the app over the given services. Extra routes (health, metrics) can be added by callers. */
+export function newApp(services: ProxyServices, routes: RouteDef[] = allRoutes): Hono {
+  const app = new Hono();
+
+  app.use(
+    '/v2/*',
+    bodyLimit({
+      maxSize: services.settings.maxBodyBytes,
+      onError: (c) =>
+        c.json(
+          {
+            code: ErrorCode.InvalidParameter,
+            message: `request body too large: the limit is ${services.settings.maxBodyBytes} bytes`,
+          },
+          413,
+        ),
+    }),
+  );
+
+  for (const route of routes) {
+    app.post(route.path, async (c) => {
+      const started = services.now();
+      const raw = parseJsonBody(await c.req.text());
+      const body = parseBody(route.body, raw) as Record<string, unknown>;
+      const headers: Record<string, string> = {};
+      const ctx: RequestContext = {
+        services,
+        dbName: (typeof body.dbName === 'string' && body.dbName) || c.req.header('db-name') || DEFAULT_DATABASE,
+        int64AsNumber: (c.req.header('accept-type-allow-int64') ?? '').toLowerCase() === 'true',
+        deadline: deadlineFrom(c.req.header('request-timeout'), started, services.settings.requestTimeoutMs),
+        header: (name) => c.req.header(name),
+        setHeader: (name, value) => {
+          headers[name] = value;
+        },
+      };
+      const result = await route.handle(ctx, body);
+      for (const [k, v] of Object.entries(headers)) c.header(k, v);
+      return c.json({ code: ErrorCode.Success, ...(result.extra ?? {}), data: result.data });
+    });
+  }
+
+  app.notFound((c) => c.text('404 page not found', 404));
+  app.onError((err, c) => {
+    const { status, body } = errorBody(err);
+    return c.json(body, status as 200);
+  });
+  return app;
+}

@@ -1,0 +1,83 @@
+/**
+ * Vector search over the snapshots of every shard: each segment answers its top candidates for
+ * the visible rows, and the candidates are merged by score. Grouping search keeps the best
+ * `groupSize` hits of each distinct grouping value until `limit` groups are found.
+ */
+import { invalidParameter } from '../../shared/errors.ts';
+import type { CollectionInfo, MetricType } from '../../shared/schema/types.ts';
+import { better } from '../../shared/vector/metrics.ts';
+import type { Hit, SearchPlan } from '../read/read-tier.ts';
+import { acceptor, type Visibility } from './rows.ts';
+import type { ShardSnapshot } from './shard-replica.ts';
+
+interface Candidate {
+  score: number;
+  snap: ShardSnapshot;
+  seg: number;
+  row: number;
+}
+
+function groupKey(value: unknown): string {
+  return typeof value === 'object' ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
+}
+
+/** Candidates per query from one shard snapshot. */
+function searchSnapshot(snap: ShardSnapshot, plan: SearchPlan, k: number, vis: Visibility): Candidate[][] {
+  const nq = plan.queries.data.length / (plan.queries.kind === 'b1' ? plan.queries.dim / 8 : plan.queries.dim);
+  const out: Candidate[][] = Array.from({ length: nq }, () => []);
+  snap.segments.forEach((seg, s) => {
+    const searcher = seg.searchers[plan.annsField];
+    if (!searcher || seg.data.pks.length === 0) return;
+    if (searcher.metric !== plan.metric) {
+      throw invalidParameter(`metric type not match: invalid parameter[expected=${searcher.metric}][actual=${plan.metric}]`);
+    }
+    const hits = searcher.search(plan.queries, k, {
+      ef: plan.ef,
+      accept: acceptor(seg, snap.live[s], vis),
+      radius: plan.radius,
+      rangeFilter: plan.rangeFilter,
+    });
+    hits.forEach((h, q) => {
+      for (let i = 0; i < h.rows.length; i++) out[q].push({ score: h.scores[i], snap, seg: s, row: h.rows[i] });
+    });
+  });
+  return out;
+}
+
+export function runSearch(c: CollectionInfo, snaps: ShardSnapshot[], plan: SearchPlan, vis: Visibility): Hit[][] {
+  const grouping = plan.groupingField;
+  const groupSize = Math.max(1, plan.groupSize ?? 1);
+  const want = plan.limit + plan.offset;
+  // Grouping needs more candidates: several hits may share a group.
+  const k = grouping ? Math.min(16384, want * groupSize * 4) : want;
+  const perShard = snaps.map((s) => searchSnapshot(s, plan, k, vis));
+  const metric: MetricType = plan.metric;
+  const nq = perShard[0]?.length ?? 0;
+  const results: Hit[][] = [];
+  for (let q = 0; q < nq; q++) {
+    const all = perShard.flatMap((r) => r[q]);
+    all.sort((a, b) => (a.score === b.score ? 0 : better(metric, a.score, b.score) ? -1 : 1));
+    const toHit = (cand: Candidate): Hit => {
+      const seg = cand.snap.segments[cand.seg];
+      return { pk: seg.data.pks[cand.row], distance: cand.score, source: seg.data, row: cand.row };
+    };
+    if (!grouping) {
+      results.push(all.slice(plan.offset, want).map(toHit));
+      continue;
+    }
+    const groups = new Map<string, Hit[]>();
+    for (const cand of all) {
+      const hit = toHit(cand);
+      const key = groupKey(hit.source.scalars[grouping]?.[hit.row] ?? null);
+      const g = groups.get(key);
+      if (g) {
+        if (g.length < groupSize) g.push(hit);
+      } else if (groups.size < want) {
+        groups.set(key, [hit]);
+      }
+    }
+    const ordered = [...groups.values()].slice(plan.offset, want);
+    results.push(ordered.flat());
+  }
+  return results;
+}

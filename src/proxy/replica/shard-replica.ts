@@ -1,0 +1,115 @@
+/**
+ * The replica of one shard: the loaded segments and their live-row bitmaps as an immutable
+ * snapshot. A new manifest loads the new segments first and then swaps the snapshot atomically;
+ * queries keep the snapshot they started with, and segments that left the manifest are released
+ * only after the last query holding them finished.
+ */
+import type { Manifest } from '../../shared/manifest/manifest.ts';
+import type { CollectionInfo } from '../../shared/schema/types.ts';
+import type { SegmentStore } from '../../shared/segment/store.ts';
+import { VisibilityTracker } from '../../shared/segment/visibility.ts';
+import { loadSegment, type LoadedSegment } from './loaded-segment.ts';
+
+export interface ShardSnapshot {
+  segments: LoadedSegment[];
+  /** live[s][r] === 1 when row r of segments[s] is its key's newest entry. */
+  live: Uint8Array[];
+  tracker: VisibilityTracker;
+  /** Last log offset reflected; -1 before anything. */
+  checkpoint: number;
+}
+
+export class ShardReplica {
+  private snap: ShardSnapshot = { segments: [], live: [], tracker: new VisibilityTracker(), checkpoint: -1 };
+  private readonly users = new Map<ShardSnapshot, number>();
+  private readonly retired = new Map<ShardSnapshot, LoadedSegment[]>();
+  private chain: Promise<void> = Promise.resolve();
+  /** Coordinator version of the manifest last applied (0 = none). */
+  private version = 0;
+
+  constructor(
+    readonly shard: number,
+    private readonly store: SegmentStore,
+    private readonly cacheDir: string,
+  ) {}
+
+  get checkpoint(): number {
+    return this.snap.checkpoint;
+  }
+
+  get appliedVersion(): number {
+    return this.version;
+  }
+
+  /** Runs fn with the current snapshot pinned (its segments stay open meanwhile). */
+  async withSnapshot<T>(fn: (s: ShardSnapshot) => Promise<T> | T): Promise<T> {
+    const s = this.snap;
+    this.users.set(s, (this.users.get(s) ?? 0) + 1);
+    try {
+      return await fn(s);
+    } finally {
+      const n = (this.users.get(s) ?? 1) - 1;
+      if (n === 0) this.users.delete(s);
+      else this.users.set(s, n);
+      this.releaseRetired();
+    }
+  }
+
+  /** Applies a manifest (serialised with earlier applies). Resolves when swapped in. */
+  apply(c: CollectionInfo, m: Manifest, version: number): Promise<void> {
+    const run = this.chain.then(() => this.applyNow(c, m, version));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Releases every segment (collection released). */
+  async close(): Promise<void> {
+    await this.chain;
+    const all = this.snap.segments;
+    this.snap = { segments: [], live: [], tracker: new VisibilityTracker(), checkpoint: -1 };
+    await Promise.all(all.map((s) => s.release()));
+  }
+
+  private async applyNow(c: CollectionInfo, m: Manifest, version: number): Promise<void> {
+    const cur = this.snap;
+    if (version <= this.version) return; // an older manifest arrived late
+    const have = new Map(cur.segments.map((s) => [s.ref.id, s]));
+    const wanted = new Set(m.segments.map((r) => r.id));
+    const added = m.segments.filter((r) => !have.has(r.id));
+    const removed = cur.segments.filter((s) => !wanted.has(s.ref.id));
+    const loaded = await Promise.all(added.map((r) => loadSegment(this.store, c, this.shard, r, this.cacheDir)));
+    let next: ShardSnapshot;
+    if (removed.length === 0) {
+      // Common case (a flush): extend the tracker incrementally, oldest new segment first.
+      const tracker = cur.tracker;
+      const segments = cur.segments.slice();
+      for (const seg of loaded.sort((a, b) => a.ref.lsnMin - b.ref.lsnMin)) {
+        tracker.add(seg.data);
+        segments.push(seg);
+      }
+      next = { segments, live: tracker.bitmaps(), tracker, checkpoint: m.checkpoint };
+    } else {
+      const byId = new Map([...have, ...loaded.map((s) => [s.ref.id, s] as const)]);
+      const segments = m.segments.map((r) => byId.get(r.id)!).sort((a, b) => a.ref.lsnMin - b.ref.lsnMin);
+      const tracker = new VisibilityTracker();
+      for (const seg of segments) tracker.add(seg.data);
+      next = { segments, live: tracker.bitmaps(), tracker, checkpoint: m.checkpoint };
+    }
+    this.snap = next;
+    this.version = version;
+    if (removed.length > 0) {
+      this.retired.set(cur, removed);
+      this.releaseRetired();
+    }
+  }
+
+  private releaseRetired(): void {
+    // Conservative: a removed segment may be in several older snapshots, so wait for a moment
+    // when no query at all is in flight on this shard.
+    if (this.users.size > 0) return;
+    for (const [s, segs] of this.retired) {
+      this.retired.delete(s);
+      for (const seg of segs) void seg.release();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The one configuration schema of every quiver process. Loaded once per entry file (load.ts) from
+ * quiver.yaml and/or QUIVER_* environment variables; each port's backend is chosen explicitly by
+ * a tagged union member (`kind`), so a bad or contradictory setting fails at start naming the key.
+ */
+import { z } from 'zod';
+
+const logSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('embedded'),
+    /** Directory of the embedded log; defaults to <dataDir>/log. */
+    path: z.string().optional(),
+    /** Largest record payload in bytes; bigger write batches are chunked or claim-checked. */
+    maxRecordBytes: z.number().int().min(1024).default(8 * 1024 * 1024),
+  }),
+]);
+
+const objectStoreSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('fs'),
+    /** Root directory; defaults to <dataDir>/objects. */
+    path: z.string().optional(),
+  }),
+]);
+
+const coordinatorSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('local'),
+    /** Directory of the local coordinator's store; defaults to <dataDir>/coordinator. */
+    path: z.string().optional(),
+  }),
+]);
+
+export const configSchema = z.object({
+  /** Data directory for every local file (log, objects, coordinator, segment cache). */
+  dataDir: z.string().default('./data'),
+  server: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(19530),
+      /** Largest accepted request body in bytes (default 64 MiB); larger ones get code 1801. */
+      maxBodyBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
+      /** Default request deadline in milliseconds when the client sends no Request-Timeout. */
+      requestTimeoutMs: z.number().int().min(100).default(60_000),
+    })
+    .prefault({}),
+  log: logSchema.default({ kind: 'embedded', maxRecordBytes: 8 * 1024 * 1024 }),
+  objectStore: objectStoreSchema.default({ kind: 'fs' }),
+  coordinator: coordinatorSchema.default({ kind: 'local' }),
+  /** Prefix of every log topic quiver creates (one topic per collection). */
+  topicPrefix: z.string().regex(/^[A-Za-z0-9._-]*$/).default('quiver.'),
+  consistency: z
+    .object({
+      /** Staleness Bounded reads accept, in milliseconds. */
+      boundedStalenessMs: z.number().int().min(0).default(3000),
+    })
+    .prefault({}),
+  indexer: z
+    .object({
+      /** Longest time (ms) an acknowledged write waits in the indexer before a flat segment is published. */
+      flushIntervalMs: z.number().int().min(10).max(60_000).default(200),
+      /** A buffer this large (rows) is flushed at once without waiting for the interval. */
+      maxBufferRows: z.number().int().min(1).default(50_000),
+      /** Merge flat segments once this many exist in a shard. */
+      l0MergeCount: z.number().int().min(2).default(8),
+      /** A merged segment at least this large (rows) gets an HNSW index; smaller ones stay flat. */
+      hnswMinRows: z.number().int().min(1).default(5_000),
+      /** Merge indexed segments of similar size once this many exist in a tier. */
+      tierMergeCount: z.number().int().min(2).default(4),
+      /** Threads usearch may use to build an index. 0 = all cores. */
+      buildThreads: z.number().int().min(0).default(0),
+    })
+    .prefault({}),
+});
+
+export type QuiverConfig = z.infer<typeof configSchema>;
+export type IndexerConfig = QuiverConfig['indexer'];
