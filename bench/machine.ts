@@ -3,7 +3,7 @@
  * time of a process read from /proc (Linux).
  */
 import { readFile } from 'node:fs/promises';
-import { availableParallelism, cpus, platform, arch, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, platform, arch, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 /** Repository root (the directory holding package.json). */
@@ -16,6 +16,8 @@ export interface RunEnvironment {
   cores: number;
   memory_gb: number;
   os: string;
+  /** 1, 5 and 15 minute load averages when the run started (other work on the machine skews timings). */
+  load_avg: string;
   node: string;
   quiver: string;
   usearch: string;
@@ -37,6 +39,7 @@ export async function runEnvironment(): Promise<RunEnvironment> {
     cores: availableParallelism(),
     memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${platform()} ${release()} ${arch()}`,
+    load_avg: loadavg().map((x) => x.toFixed(2)).join(' / '),
     node: process.version,
     quiver: await packageVersion(join(REPO_ROOT, 'package.json')),
     usearch: await packageVersion(join(REPO_ROOT, 'node_modules', 'usearch', 'package.json')),

@@ -3,6 +3,7 @@
  * with V8's CPU profiler on), and the waits a benchmark needs — until inserted rows are
  * searchable, until they are all in HNSW segments, and until background work has finished.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,9 +31,17 @@ export async function startBenchServer(profileDir?: string): Promise<BenchServer
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
+  // If this process exits without closing (an uncaught error, a signal turned into exit), take
+  // the server and its data with it.
+  const onExit = () => {
+    proc.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      process.off('exit', onExit);
       const killer = setTimeout(() => void proc.kill(), 15_000);
       try {
         await proc.stop();
@@ -76,33 +85,32 @@ export async function createVectorCollection(url: string, name: string, dim: num
   });
 }
 
-/** Seconds until a Strong count(*) sees `rows` rows, or null after `timeoutMs`. */
-export async function waitSearchable(url: string, name: string, rows: number, timeoutMs: number): Promise<number | null> {
-  const started = nowMs();
+/** Seconds from `sinceMs` (monotonic) until a Strong count(*) sees `rows` rows, or null after `timeoutMs`. */
+export async function waitSearchable(url: string, name: string, rows: number, sinceMs: number, timeoutMs: number): Promise<number | null> {
   const seen = await pollUntil(async () => {
     const data = (await control(url, 'entities/query', {
       collectionName: name, filter: '', outputFields: ['count(*)'], consistencyLevel: 'Strong',
     })) as Record<string, number>[];
     return Number(data[0]?.['count(*)']) >= rows ? true : null;
   }, 20, timeoutMs);
-  return seen ? (nowMs() - started) / 1000 : null;
+  return seen ? (nowMs() - sinceMs) / 1000 : null;
 }
 
 /** How full indexing was detected. */
 export type IndexedBy = 'indexes/describe' | 'collections/compact';
 
 /**
- * Seconds until every row is in an HNSW segment: indexes/describe reports all `rows` indexed and
- * none pending. When that endpoint is unavailable, requests a full compaction and waits for it to
- * complete instead. Null after `timeoutMs`.
+ * Seconds from `sinceMs` (monotonic) until every row is in an HNSW segment: indexes/describe
+ * reports all `rows` indexed and none pending. When that endpoint is unavailable, requests a full
+ * compaction and waits for it to complete instead. Null after `timeoutMs`.
  */
 export async function waitIndexed(
   url: string,
   name: string,
   rows: number,
+  sinceMs: number,
   timeoutMs: number,
 ): Promise<{ seconds: number; by: IndexedBy } | null> {
-  const started = nowMs();
   const probe = await milvus(url, 'indexes/describe', { collectionName: name, indexName: 'vector' }).catch(() => null);
   if (probe?.code === 0) {
     const done = await pollUntil(async () => {
@@ -110,14 +118,14 @@ export async function waitIndexed(
       const finished = Number(d.pendingRows) === 0 || d.indexState === 'Finished';
       return finished && Number(d.indexedRows ?? d.totalRows) >= rows ? true : null;
     }, 100, timeoutMs);
-    return done ? { seconds: (nowMs() - started) / 1000, by: 'indexes/describe' } : null;
+    return done ? { seconds: (nowMs() - sinceMs) / 1000, by: 'indexes/describe' } : null;
   }
   const job = (await control(url, 'collections/compact', { collectionName: name })) as { compactionID?: number };
   const done = await pollUntil(async () => {
     const s = (await control(url, 'collections/get_compaction_state', { collectionName: name, jobID: job.compactionID })) as { state?: string };
     return s.state === 'Completed' ? true : null;
   }, 200, timeoutMs);
-  return done ? { seconds: (nowMs() - started) / 1000, by: 'collections/compact' } : null;
+  return done ? { seconds: (nowMs() - sinceMs) / 1000, by: 'collections/compact' } : null;
 }
 
 /**

@@ -7,7 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openEmbeddedLog, type EmbeddedLog, type EmbeddedLogOptions } from '../../src/shared/adapters/embedded-log/index.ts';
+import {
+  openEmbeddedLog,
+  type EmbeddedLog,
+  type EmbeddedLogOptions,
+} from '../../src/shared/adapters/embedded-log/index.ts';
 import { LogError, type RebalanceListener } from '../../src/shared/ports/log.ts';
 import { runLogContract } from './log-contract.ts';
 
@@ -30,6 +34,11 @@ runLogContract('embedded', async () => {
 
 const quietListener: RebalanceListener = { onAssign: async () => undefined, onRevoke: async () => undefined };
 const payload = (text: string): Uint8Array => new TextEncoder().encode(text);
+const record = (partition: number, text: string, key: string | null = null) => ({
+  partition,
+  key: key === null ? null : payload(key),
+  payload: payload(text),
+});
 
 /** Opens an embedded log in a fresh directory; `reopen` closes it and opens the same path again. */
 async function scratchLog(options: Partial<EmbeddedLogOptions> = {}) {
@@ -64,7 +73,7 @@ describe('embedded log', () => {
     const s = await scratchLog();
     try {
       await s.log.createTopic('kept', 2);
-      await s.log.send('kept', [0, 1, 2, 3, 4].map((i) => ({ partition: 0, key: payload(`k${i}`), payload: payload(`v${i}`) })));
+      await s.log.send('kept', [0, 1, 2, 3, 4].map((i) => record(0, `v${i}`, `k${i}`)));
       await s.log.trim({ topic: 'kept', partition: 0 }, 2);
       const writer = s.log.consumer({ groupId: 'g', topicPattern: /^kept$/, listener: quietListener });
       await writer.commit({ topic: 'kept', partition: 0 }, 3);
@@ -73,11 +82,12 @@ describe('embedded log', () => {
       assert.equal(await log.earliestOffset({ topic: 'kept', partition: 0 }), 2);
       assert.equal(await log.latestOffset({ topic: 'kept', partition: 0 }), 5);
       await log.createTopic('kept', 2);
-      assert.deepEqual(await log.send('kept', [{ partition: 0, key: null, payload: payload('v5') }]), [5]);
+      assert.deepEqual(await log.send('kept', [record(0, 'v5')]), [5]);
       const reader = log.consumer({ groupId: 'g', topicPattern: /^kept$/, listener: quietListener });
       assert.equal(await reader.committed({ topic: 'kept', partition: 0 }), 3);
       const records = await reader.poll(100, 1000);
-      assert.deepEqual(records.map((r) => [r.offset, new TextDecoder().decode(r.payload)]), [[3, 'v3'], [4, 'v4'], [5, 'v5']]);
+      const seen = records.map((r) => [r.offset, new TextDecoder().decode(r.payload)]);
+      assert.deepEqual(seen, [[3, 'v3'], [4, 'v4'], [5, 'v5']]);
       assert.deepEqual(records[0].key, payload('k3'));
     } finally {
       await s.dispose();
@@ -88,11 +98,11 @@ describe('embedded log', () => {
     const s = await scratchLog();
     try {
       await s.log.createTopic('again', 1);
-      await s.log.send('again', [{ partition: 0, key: null, payload: payload('old') }, { partition: 0, key: null, payload: payload('old') }]);
+      await s.log.send('again', [record(0, 'old'), record(0, 'old')]);
       await s.log.deleteTopic('again');
       await s.log.createTopic('again', 3);
       assert.equal(await s.log.latestOffset({ topic: 'again', partition: 0 }), 0);
-      assert.deepEqual(await s.log.send('again', [{ partition: 0, key: null, payload: payload('new') }]), [0]);
+      assert.deepEqual(await s.log.send('again', [record(0, 'new')]), [0]);
       const consumer = s.log.consumer({ groupId: 'g', topicPattern: /^again$/, listener: quietListener });
       const records = await consumer.poll(100, 1000);
       assert.deepEqual(records.map((r) => new TextDecoder().decode(r.payload)), ['new']);
@@ -106,19 +116,19 @@ describe('embedded log', () => {
     try {
       const tp = { topic: 'faulty', partition: 0 };
       await s.log.createTopic('faulty', 1);
-      const record = { partition: 0, key: null, payload: payload('x') };
+      const one = record(0, 'x');
       s.log.faults.failNextSends(2);
-      await expectKind(s.log.send('faulty', [record]), 'unavailable');
-      await expectKind(s.log.send('faulty', [record]), 'unavailable');
-      assert.deepEqual(await s.log.send('faulty', [record]), [0]);
+      await expectKind(s.log.send('faulty', [one]), 'unavailable');
+      await expectKind(s.log.send('faulty', [one]), 'unavailable');
+      assert.deepEqual(await s.log.send('faulty', [one]), [0]);
       s.log.faults.sendFailure = 'unavailable';
-      await expectKind(s.log.send('faulty', [record]), 'unavailable');
-      await expectKind(s.log.send('faulty', [record]), 'unavailable');
+      await expectKind(s.log.send('faulty', [one]), 'unavailable');
+      await expectKind(s.log.send('faulty', [one]), 'unavailable');
       assert.equal(await s.log.latestOffset(tp), 1);
       s.log.faults.reset();
-      assert.deepEqual(await s.log.send('faulty', [record]), [1]);
+      assert.deepEqual(await s.log.send('faulty', [one]), [1]);
       s.log.faults.failNextSends(1, 'too-large');
-      await expectKind(s.log.send('faulty', [record]), 'too-large');
+      await expectKind(s.log.send('faulty', [one]), 'too-large');
     } finally {
       await s.dispose();
     }
@@ -134,9 +144,10 @@ describe('embedded log', () => {
       await expectKind(log.createTopic('zero', 0), 'invalid');
       await expectKind(log.createTopic('frac', 1.5), 'invalid');
       await log.createTopic('ok', 2);
-      await expectKind(log.send('ok', [{ partition: 2, key: null, payload: payload('a') }]), 'invalid');
-      await expectKind(log.send('ok', [{ partition: 0, key: null, payload: 'text' as unknown as Uint8Array }]), 'invalid');
-      await expectKind(log.send('ok', [{ partition: 0, key: null, payload: payload('12345') }]), 'too-large');
+      await expectKind(log.send('ok', [record(2, 'a')]), 'invalid');
+      const notBytes = { partition: 0, key: null, payload: 'text' as unknown as Uint8Array };
+      await expectKind(log.send('ok', [notBytes]), 'invalid');
+      await expectKind(log.send('ok', [record(0, '12345')]), 'too-large');
       await expectKind(log.latestOffset({ topic: 'nope', partition: 0 }), 'unknown-topic');
       await expectKind(log.earliestOffset({ topic: 'ok', partition: 7 }), 'invalid');
       await expectKind(log.trim({ topic: 'nope', partition: 0 }, 0), 'unknown-topic');
@@ -173,7 +184,7 @@ describe('embedded log', () => {
       assert.deepEqual(b.assignment(), [], 'b gets nothing while a still holds both partitions');
       const waiting = b.poll(10, 5000);
       await a.poll(10, 10);
-      await s.log.send('handoff', [{ partition: 1, key: null, payload: payload('for b') }]);
+      await s.log.send('handoff', [record(1, 'for b')]);
       const got = await waiting;
       assert.deepEqual(got.map((r) => r.partition), [1]);
       assert.deepEqual(a.assignment(), [{ topic: 'handoff', partition: 0 }]);
@@ -192,7 +203,10 @@ describe('embedded log', () => {
       const a = s.log.consumer({
         groupId: 'g',
         topicPattern: /^stuck$/,
-        listener: { onAssign: async () => undefined, onRevoke: async (tps) => void revokedFromA.push(tps.map((t) => t.partition)) },
+        listener: {
+          onAssign: async () => undefined,
+          onRevoke: async (tps) => void revokedFromA.push(tps.map((t) => t.partition)),
+        },
       });
       await a.poll(10, 10);
       assert.equal(a.assignment().length, 2);
@@ -242,7 +256,7 @@ describe('embedded log', () => {
     const s = await scratchLog({ syncMode: 'none' });
     try {
       await s.log.createTopic('fast', 1);
-      assert.deepEqual(await s.log.send('fast', [{ partition: 0, key: null, payload: payload('a') }]), [0]);
+      assert.deepEqual(await s.log.send('fast', [record(0, 'a')]), [0]);
       const log = await s.reopen();
       assert.equal(await log.latestOffset({ topic: 'fast', partition: 0 }), 1);
     } finally {

@@ -13,6 +13,7 @@ import {
   type Log,
   type LogConsumer,
   type LogRecord,
+  type OutgoingRecord,
   type RebalanceListener,
   type TopicPartition,
 } from '../../src/shared/ports/log.ts';
@@ -27,6 +28,17 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string): Uint8Array => encoder.encode(text);
 const text = (data: Uint8Array): string => decoder.decode(data);
+
+/** An outgoing record with a text payload. */
+const rec = (partition: number, payload: string, key: string | null = null): OutgoingRecord => ({
+  partition,
+  key: key === null ? null : bytes(key),
+  payload: bytes(payload),
+});
+
+/** `count` records for one partition with payloads `${prefix}0`, `${prefix}1`, ... */
+const recs = (partition: number, prefix: string, count: number): OutgoingRecord[] =>
+  Array.from({ length: count }, (_, i) => rec(partition, `${prefix}${i}`));
 
 /** A topic name no other test (or earlier run against the same broker) uses. */
 function uniqueName(label: string): string {
@@ -119,33 +131,46 @@ async function eventually(check: () => Promise<void>, what: string): Promise<voi
   }
 }
 
+/** A consumer of exactly `topic` in a new group unless `groupId` is given. */
+function subscribe(
+  log: Log,
+  topic: string,
+  listener: RebalanceListener = recordingListener(),
+  groupId?: string,
+): LogConsumer {
+  return log.consumer({ groupId: groupId ?? uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener });
+}
+
 /** Registers the Log contract tests for one adapter. `open` gives a fresh log per test. */
 export function runLogContract(name: string, open: OpenLog): void {
-  const withLog = (fn: (log: Log) => Promise<void>) => async () => {
-    const { log, cleanup } = await open();
-    try {
-      await fn(log);
-    } finally {
-      await cleanup();
-    }
+  /** One test with a fresh log, cleaned up whatever happens. */
+  const test = (title: string, fn: (log: Log) => Promise<void>): void => {
+    it(title, TEST_OPTIONS, async () => {
+      const { log, cleanup } = await open();
+      try {
+        await fn(log);
+      } finally {
+        await cleanup();
+      }
+    });
   };
 
   describe(`Log contract: ${name}`, () => {
-    it('createTopic is idempotent for the same partition count and rejects another count', TEST_OPTIONS, withLog(async (log) => {
+    test('createTopic is idempotent for the same partition count and rejects another count', async (log) => {
       const topic = uniqueName('create');
       await log.createTopic(topic, 3);
       await log.createTopic(topic, 3);
       assert.ok((await log.listTopics()).includes(topic));
       await expectLogError(log.createTopic(topic, 5), 'invalid');
       assert.equal(await log.latestOffset({ topic, partition: 2 }), 0);
-    }));
+    });
 
-    it('deleteTopic removes the topic and succeeds when it is absent', TEST_OPTIONS, withLog(async (log) => {
+    test('deleteTopic removes the topic and succeeds when it is absent', async (log) => {
       const kept = uniqueName('kept');
       const doomed = uniqueName('doomed');
       await log.createTopic(kept, 1);
       await log.createTopic(doomed, 1);
-      await log.send(doomed, [{ partition: 0, key: null, payload: bytes('x') }]);
+      await log.send(doomed, [rec(0, 'x')]);
       await log.deleteTopic(doomed);
       await eventually(async () => {
         const topics = await log.listTopics();
@@ -154,56 +179,44 @@ export function runLogContract(name: string, open: OpenLog): void {
       }, 'the deleted topic is no longer listed');
       await log.deleteTopic(doomed);
       await log.deleteTopic(uniqueName('never-created'));
-      await expectLogError(log.send(doomed, [{ partition: 0, key: null, payload: bytes('y') }]), 'unknown-topic');
-    }));
+      await expectLogError(log.send(doomed, [rec(0, 'y')]), 'unknown-topic');
+    });
 
-    it('send to an unknown topic rejects with unknown-topic', TEST_OPTIONS, withLog(async (log) => {
-      await expectLogError(log.send(uniqueName('missing'), [{ partition: 0, key: null, payload: bytes('a') }]), 'unknown-topic');
-    }));
+    test('send to an unknown topic rejects with unknown-topic', async (log) => {
+      await expectLogError(log.send(uniqueName('missing'), [rec(0, 'a')]), 'unknown-topic');
+    });
 
-    it('send answers consecutive offsets per partition, in input order', TEST_OPTIONS, withLog(async (log) => {
+    test('send answers consecutive offsets per partition, in input order', async (log) => {
       const topic = uniqueName('offsets');
       await log.createTopic(topic, 2);
-      const first = await log.send(topic, [
-        { partition: 0, key: null, payload: bytes('a') },
-        { partition: 1, key: null, payload: bytes('b') },
-        { partition: 0, key: null, payload: bytes('c') },
-      ]);
-      assert.deepEqual(first, [0, 0, 1]);
-      const second = await log.send(topic, [
-        { partition: 0, key: null, payload: bytes('d') },
-        { partition: 0, key: null, payload: bytes('e') },
-      ]);
-      assert.deepEqual(second, [2, 3]);
-      assert.deepEqual(await log.send(topic, [{ partition: 1, key: null, payload: bytes('f') }]), [1]);
+      assert.deepEqual(await log.send(topic, [rec(0, 'a'), rec(1, 'b'), rec(0, 'c')]), [0, 0, 1]);
+      assert.deepEqual(await log.send(topic, [rec(0, 'd'), rec(0, 'e')]), [2, 3]);
+      assert.deepEqual(await log.send(topic, [rec(1, 'f')]), [1]);
       assert.deepEqual(await log.send(topic, []), []);
-    }));
+    });
 
-    it('latestOffset is the next offset and earliestOffset the first stored one', TEST_OPTIONS, withLog(async (log) => {
+    test('latestOffset is the next offset and earliestOffset the first stored one', async (log) => {
       const topic = uniqueName('bounds');
       await log.createTopic(topic, 2);
       const p0 = { topic, partition: 0 };
       const p1 = { topic, partition: 1 };
       assert.equal(await log.latestOffset(p0), 0);
       assert.equal(await log.earliestOffset(p0), 0);
-      for (let i = 0; i < 3; i++) await log.send(topic, [{ partition: 0, key: null, payload: bytes(`r${i}`) }]);
+      for (let i = 0; i < 3; i++) await log.send(topic, [rec(0, `r${i}`)]);
       assert.equal(await log.latestOffset(p0), 3);
       assert.equal(await log.earliestOffset(p0), 0);
       assert.equal(await log.latestOffset(p1), 0);
-    }));
+    });
 
-    it('poll returns every record with its fields, in offset order per partition', TEST_OPTIONS, withLog(async (log) => {
+    test('poll returns every record with its fields, in offset order per partition', async (log) => {
       const topic = uniqueName('poll');
       await log.createTopic(topic, 2);
       const before = Date.now();
       for (let i = 0; i < 5; i++) {
-        await log.send(topic, [
-          { partition: 0, key: null, payload: bytes(`p0-${i}`) },
-          { partition: 1, key: bytes(`k${i}`), payload: bytes(`p1-${i}`) },
-        ]);
+        await log.send(topic, [rec(0, `p0-${i}`), rec(1, `p1-${i}`, `k${i}`)]);
       }
       const after = Date.now();
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener: recordingListener() });
+      const consumer = subscribe(log, topic);
       try {
         const [records] = await pollUntil([consumer], (seen) => seen[0].length >= 10, '10 records arrived');
         assert.equal(records.length, 10);
@@ -222,12 +235,12 @@ export function runLogContract(name: string, open: OpenLog): void {
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('poll waits for records and wakes up promptly when one is appended', TEST_OPTIONS, withLog(async (log) => {
+    test('poll waits for records and wakes up promptly when one is appended', async (log) => {
       const topic = uniqueName('wake');
       await log.createTopic(topic, 1);
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener: recordingListener() });
+      const consumer = subscribe(log, topic);
       try {
         await pollUntil([consumer], () => consumer.assignment().length === 1, 'the partition is assigned');
         const idleStart = Date.now();
@@ -237,7 +250,7 @@ export function runLogContract(name: string, open: OpenLog): void {
         const polled = consumer.poll(10, 20_000);
         await new Promise((resolve) => setTimeout(resolve, 200));
         const sentAt = Date.now();
-        await log.send(topic, [{ partition: 0, key: null, payload: bytes('wake') }]);
+        await log.send(topic, [rec(0, 'wake')]);
         const records = await polled;
         const latency = Date.now() - sentAt;
         assert.deepEqual(records.map((r) => text(r.payload)), ['wake']);
@@ -245,15 +258,15 @@ export function runLogContract(name: string, open: OpenLog): void {
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('seek moves the position, from onAssign and afterwards', TEST_OPTIONS, withLog(async (log) => {
+    test('seek moves the position, from onAssign and afterwards', async (log) => {
       const topic = uniqueName('seek');
       await log.createTopic(topic, 1);
       const tp = { topic, partition: 0 };
-      await log.send(topic, [0, 1, 2, 3, 4, 5].map((i) => ({ partition: 0, key: null, payload: bytes(`r${i}`) })));
+      await log.send(topic, recs(0, 'r', 6));
       const listener = recordingListener();
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener });
+      const consumer = subscribe(log, topic, listener);
       listener.afterAssign = (partitions) => {
         if (partitions.some((p) => p.topic === topic)) consumer.seek(tp, 3);
       };
@@ -266,14 +279,14 @@ export function runLogContract(name: string, open: OpenLog): void {
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('commit and committed persist the group offset, and a new member resumes from it', TEST_OPTIONS, withLog(async (log) => {
+    test('commit and committed persist the group offset, and a new member resumes from it', async (log) => {
       const topic = uniqueName('commit');
       const groupId = uniqueName('g');
       await log.createTopic(topic, 1);
       const tp = { topic, partition: 0 };
-      await log.send(topic, [0, 1, 2, 3, 4, 5].map((i) => ({ partition: 0, key: null, payload: bytes(`r${i}`) })));
+      await log.send(topic, recs(0, 'r', 6));
       const pattern = new RegExp(`^${topic}$`);
       const first = log.consumer({ groupId, topicPattern: pattern, listener: recordingListener() });
       try {
@@ -300,9 +313,9 @@ export function runLogContract(name: string, open: OpenLog): void {
         await second.close();
         await other.close();
       }
-    }));
+    });
 
-    it('two members of a group split the partitions and close() moves them to the survivor', TEST_OPTIONS, withLog(async (log) => {
+    test('two members of a group split the partitions and close() moves them to the survivor', async (log) => {
       const topic = uniqueName('split');
       const groupId = uniqueName('g');
       await log.createTopic(topic, 4);
@@ -316,7 +329,8 @@ export function runLogContract(name: string, open: OpenLog): void {
         await pollUntil([a, b], () => {
           const ka = keysOf(a.assignment());
           const kb = keysOf(b.assignment());
-          return ka.length > 0 && kb.length > 0 && ka.every((k) => !kb.includes(k)) && [...ka, ...kb].sort().join() === all.join();
+          const disjoint = ka.every((k) => !kb.includes(k));
+          return ka.length > 0 && kb.length > 0 && disjoint && [...ka, ...kb].sort().join() === all.join();
         }, 'both members hold disjoint partitions covering the topic');
         const heldByA = a.assignment();
         const assignCallsBefore = listenerB.assigned.length;
@@ -330,7 +344,7 @@ export function runLogContract(name: string, open: OpenLog): void {
         const assignedLater = listenerB.assigned.slice(assignCallsBefore).flat().map(tpKey);
         for (const tp of heldByA) assert.ok(assignedLater.includes(tpKey(tp)), `onAssign of b got ${tpKey(tp)}`);
 
-        await log.send(topic, heldByA.map((tp) => ({ partition: tp.partition, key: null, payload: bytes(`moved-${tp.partition}`) })));
+        await log.send(topic, heldByA.map((tp) => rec(tp.partition, `moved-${tp.partition}`)));
         const expected = heldByA.map((tp) => `moved-${tp.partition}`).sort();
         await pollUntil([b], (seen) => {
           const got = seen[0].map((r) => text(r.payload));
@@ -340,9 +354,9 @@ export function runLogContract(name: string, open: OpenLog): void {
         await a.close();
         await b.close();
       }
-    }));
+    });
 
-    it('a consumer picks up topics created after it subscribed and drops deleted ones', TEST_OPTIONS, withLog(async (log) => {
+    test('a consumer picks up topics created after it subscribed and drops deleted ones', async (log) => {
       const prefix = uniqueName('late');
       const topic = `${prefix}-a`;
       const unrelated = uniqueName('unrelated');
@@ -352,8 +366,8 @@ export function runLogContract(name: string, open: OpenLog): void {
         assert.deepEqual(await consumer.poll(10, 200), []);
         await log.createTopic(topic, 2);
         await log.createTopic(unrelated, 1);
-        await log.send(topic, [{ partition: 1, key: null, payload: bytes('late') }]);
-        await log.send(unrelated, [{ partition: 0, key: null, payload: bytes('not mine') }]);
+        await log.send(topic, [rec(1, 'late')]);
+        await log.send(unrelated, [rec(0, 'not mine')]);
         const [records] = await pollUntil([consumer], (seen) => seen[0].length >= 1, 'the new topic is consumed');
         assert.deepEqual(records.map((r) => [r.topic, text(r.payload)]), [[topic, 'late']]);
         await pollUntil([consumer], () => consumer.assignment().length === 2, 'both partitions are assigned');
@@ -361,20 +375,26 @@ export function runLogContract(name: string, open: OpenLog): void {
         assert.ok(listener.assigned.flat().some((tp) => tp.topic === topic));
 
         await log.deleteTopic(topic);
-        const [after] = await pollUntil([consumer], () => consumer.assignment().length === 0, 'the deleted topic is revoked');
+        const [after] = await pollUntil(
+          [consumer],
+          () => consumer.assignment().length === 0,
+          'the deleted topic is revoked',
+        );
         assert.ok(after.every((r) => r.topic !== unrelated));
         const revoked = listener.revoked.flat().map(tpKey);
-        for (const partition of [0, 1]) assert.ok(revoked.includes(tpKey({ topic, partition })), `onRevoke got partition ${partition}`);
+        for (const partition of [0, 1]) {
+          assert.ok(revoked.includes(tpKey({ topic, partition })), `onRevoke got partition ${partition}`);
+        }
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('trim removes records before the offset and moves earliestOffset; offsets are never reused', TEST_OPTIONS, withLog(async (log) => {
+    test('trim removes records before the offset and moves earliestOffset; offsets are never reused', async (log) => {
       const topic = uniqueName('trim');
       await log.createTopic(topic, 1);
       const tp = { topic, partition: 0 };
-      await log.send(topic, Array.from({ length: 10 }, (_, i) => ({ partition: 0, key: null, payload: bytes(`r${i}`) })));
+      await log.send(topic, recs(0, 'r', 10));
       await log.trim(tp, 4);
       assert.equal(await log.earliestOffset(tp), 4);
       assert.equal(await log.latestOffset(tp), 10);
@@ -383,7 +403,7 @@ export function runLogContract(name: string, open: OpenLog): void {
       await assert.rejects(log.trim(tp, 11), LogError);
       assert.equal(await log.latestOffset(tp), 10);
 
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener: recordingListener() });
+      const consumer = subscribe(log, topic);
       try {
         const [records] = await pollUntil([consumer], (seen) => seen[0].length >= 6, 'the remaining records arrived');
         assert.deepEqual(records.map((r) => r.offset), [4, 5, 6, 7, 8, 9]);
@@ -394,18 +414,18 @@ export function runLogContract(name: string, open: OpenLog): void {
       await log.trim(tp, 10);
       assert.equal(await log.earliestOffset(tp), 10);
       assert.equal(await log.latestOffset(tp), 10);
-      assert.deepEqual(await log.send(topic, [{ partition: 0, key: null, payload: bytes('after') }]), [10]);
-    }));
+      assert.deepEqual(await log.send(topic, [rec(0, 'after')]), [10]);
+    });
 
-    it('poll reports a position below earliestOffset instead of skipping, and other partitions go on', TEST_OPTIONS, withLog(async (log) => {
+    test('poll reports a position below earliestOffset instead of skipping; other partitions go on', async (log) => {
       const topic = uniqueName('gap');
       await log.createTopic(topic, 2);
       const p0 = { topic, partition: 0 };
-      await log.send(topic, Array.from({ length: 6 }, (_, i) => ({ partition: 0, key: null, payload: bytes(`a${i}`) })));
-      await log.send(topic, [0, 1].map((i) => ({ partition: 1, key: null, payload: bytes(`b${i}`) })));
+      await log.send(topic, recs(0, 'a', 6));
+      await log.send(topic, recs(1, 'b', 2));
       await log.trim(p0, 3);
       const listener = recordingListener();
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener });
+      const consumer = subscribe(log, topic, listener);
       listener.afterAssign = (partitions) => {
         if (partitions.some((p) => tpKey(p) === tpKey(p0))) consumer.seek(p0, 0);
       };
@@ -418,26 +438,30 @@ export function runLogContract(name: string, open: OpenLog): void {
         assert.equal(error.earliest, 3);
         assert.match(error.message, new RegExp(`${topic}.*0`));
 
-        const [more] = await pollUntil([consumer], (seen) => records.length + seen[0].length >= 2, 'the healthy partition is consumed');
+        const [more] = await pollUntil(
+          [consumer],
+          (seen) => records.length + seen[0].length >= 2,
+          'the healthy partition is consumed',
+        );
         records.push(...more);
         await consumer.poll(100, 300).then((batch) => records.push(...batch));
         assert.deepEqual(records.filter((r) => r.partition === 0), [], 'nothing of the trimmed partition is returned');
         assert.deepEqual(records.filter((r) => r.partition === 1).map((r) => r.offset), [0, 1]);
 
         consumer.seek(p0, await log.earliestOffset(p0));
-        const [resumed] = await pollUntil([consumer], (seen) => seen[0].length >= 3, 'the partition resumes after seek');
+        const [resumed] = await pollUntil([consumer], (seen) => seen[0].length >= 3, 'seek resumes the partition');
         assert.deepEqual(resumed.map((r) => [r.partition, r.offset]), [[0, 3], [0, 4], [0, 5]]);
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('poll reports a position beyond latestOffset', TEST_OPTIONS, withLog(async (log) => {
+    test('poll reports a position beyond latestOffset', async (log) => {
       const topic = uniqueName('beyond');
       await log.createTopic(topic, 1);
       const tp = { topic, partition: 0 };
-      await log.send(topic, [{ partition: 0, key: null, payload: bytes('only') }]);
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener: recordingListener() });
+      await log.send(topic, [rec(0, 'only')]);
+      const consumer = subscribe(log, topic);
       try {
         await pollUntil([consumer], (seen) => seen[0].length >= 1, 'the record arrived');
         consumer.seek(tp, 50);
@@ -449,25 +473,22 @@ export function runLogContract(name: string, open: OpenLog): void {
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('rejects a record larger than maxRecordBytes with too-large and writes nothing of the batch', TEST_OPTIONS, withLog(async (log) => {
+    test('rejects a record larger than maxRecordBytes with too-large and writes nothing of the batch', async (log) => {
       const topic = uniqueName('large');
       await log.createTopic(topic, 1);
       const tp = { topic, partition: 0 };
       const max = log.maxRecordBytes();
       assert.ok(Number.isSafeInteger(max) && max > 0);
       await expectLogError(
-        log.send(topic, [
-          { partition: 0, key: null, payload: bytes('fine') },
-          { partition: 0, key: null, payload: new Uint8Array(max + 1) },
-        ]),
+        log.send(topic, [rec(0, 'fine'), { partition: 0, key: null, payload: new Uint8Array(max + 1) }]),
         'too-large',
       );
       assert.equal(await log.latestOffset(tp), 0);
       const biggest = new Uint8Array(max).fill(7);
       assert.deepEqual(await log.send(topic, [{ partition: 0, key: null, payload: biggest }]), [0]);
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener: recordingListener() });
+      const consumer = subscribe(log, topic);
       try {
         const [records] = await pollUntil([consumer], (seen) => seen[0].length >= 1, 'the largest record arrived');
         assert.equal(records[0].payload.byteLength, max);
@@ -475,13 +496,13 @@ export function runLogContract(name: string, open: OpenLog): void {
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('concurrent sends all get distinct, contiguous offsets', TEST_OPTIONS, withLog(async (log) => {
+    test('concurrent sends all get distinct, contiguous offsets', async (log) => {
       const topic = uniqueName('concurrent');
       await log.createTopic(topic, 1);
       const batches = Array.from({ length: 100 }, (_, i) =>
-        Array.from({ length: (i % 3) + 1 }, (_, j) => ({ partition: 0, key: null, payload: bytes(`s${i}-${j}`) })),
+        Array.from({ length: (i % 3) + 1 }, (_, j) => rec(0, `s${i}-${j}`)),
       );
       const results = await Promise.all(batches.map((records) => log.send(topic, records)));
       const total = batches.reduce((n, b) => n + b.length, 0);
@@ -495,26 +516,26 @@ export function runLogContract(name: string, open: OpenLog): void {
       assert.deepEqual([...byOffset.keys()].sort((x, y) => x - y), Array.from({ length: total }, (_, i) => i));
       assert.equal(await log.latestOffset({ topic, partition: 0 }), total);
 
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener: recordingListener() });
+      const consumer = subscribe(log, topic);
       try {
         const [records] = await pollUntil([consumer], (seen) => seen[0].length >= total, 'all records arrived');
         for (const r of records) assert.equal(text(r.payload), byOffset.get(r.offset));
       } finally {
         await consumer.close();
       }
-    }));
+    });
 
-    it('a closed consumer rejects poll, and a closed log rejects operations, with closed', TEST_OPTIONS, withLog(async (log) => {
+    test('a closed consumer rejects poll, and a closed log rejects operations, with closed', async (log) => {
       const topic = uniqueName('closed');
       await log.createTopic(topic, 1);
-      const consumer = log.consumer({ groupId: uniqueName('g'), topicPattern: new RegExp(`^${topic}$`), listener: recordingListener() });
+      const consumer = subscribe(log, topic);
       await consumer.close();
       await consumer.close();
       await expectLogError(consumer.poll(10, 10), 'closed');
       await log.close();
       await log.close();
-      await expectLogError(log.send(topic, [{ partition: 0, key: null, payload: bytes('late') }]), 'closed');
+      await expectLogError(log.send(topic, [rec(0, 'late')]), 'closed');
       await expectLogError(log.createTopic(uniqueName('after-close'), 1), 'closed');
-    }));
+    });
   });
 }

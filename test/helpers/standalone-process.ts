@@ -21,7 +21,7 @@ export interface StandaloneProcess {
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export async function startStandaloneProcess(dataDir: string, env: Record<string, string> = {}): Promise<StandaloneProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'quiver'), 'standalone', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(join(ROOT, 'bin', 'quiver'), ['standalone', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

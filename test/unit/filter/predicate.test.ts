@@ -94,6 +94,7 @@ describe('filter predicate: in, ranges, arithmetic', () => {
     ['color in ["red", 5]', [0, 2, 4]],
     ['color not in ["red"]', [1, 4]],
     ['int_array[0] in [1, 4]', [0, 1]],
+    ['small in [-3, +5, 0x0]', [0, 1, 2]],
     ['10 < age < 40', [1, 2]],
     ['10 <= age < 40', [0, 1, 2]],
     ['10 <= age <= 40', [0, 1, 2, 4]],

@@ -17,7 +17,7 @@ import type { GroupPartition } from './assignment.ts';
 import type { ChangeSignal } from './change-signal.ts';
 import type { GroupMember, GroupRegistry } from './group-registry.ts';
 import { storeFailure, type LogStore } from './log-store.ts';
-import { checkGroupId, checkOffset } from './validation.ts';
+import { checkGroupId, checkOffset, checkTopicName } from './validation.ts';
 
 /** What a consumer needs from the log that created it. */
 export interface ConsumerContext {
@@ -113,6 +113,7 @@ export class EmbeddedConsumer implements LogConsumer {
   /** Durably stores the group's next offset for tp. Rejects 'unknown-topic' for a missing topic. */
   async commit(tp: TopicPartition, offset: number): Promise<void> {
     if (this.closed) throw new LogError(`consumer ${this.memberId} is closed`, 'closed');
+    checkTopicName(tp.topic);
     checkOffset(offset, 'commit offset');
     const topic = this.ctx.store.getTopic(tp.topic);
     if (topic === undefined || !(tp.partition >= 0 && tp.partition < topic.partitions)) {
@@ -130,6 +131,7 @@ export class EmbeddedConsumer implements LogConsumer {
   /** The group's committed offset for tp, or null (never committed, or no such topic). */
   async committed(tp: TopicPartition): Promise<number | null> {
     if (this.closed) throw new LogError(`consumer ${this.memberId} is closed`, 'closed');
+    checkTopicName(tp.topic);
     const topic = this.ctx.store.getTopic(tp.topic);
     if (topic === undefined) return null;
     return this.ctx.store.committed(topic.id, tp.partition, this.options.groupId);
@@ -188,7 +190,9 @@ export class EmbeddedConsumer implements LogConsumer {
   private async reconcile(): Promise<void> {
     const { registry } = this.ctx;
     while (!this.leaving) {
-      const lost = [...this.held.keys()].filter((k) => !this.member.target.has(k) || !registry.owns(this.member, k));
+      const lost = [...this.held.keys()].filter(
+        (k) => !this.member.target.has(k) || !registry.owns(this.member, k),
+      );
       if (lost.length > 0) {
         const tps = lost.map((k) => toTp(this.held.get(k)!.gp)).sort(compareTp);
         for (const k of lost) this.held.delete(k);
@@ -200,7 +204,9 @@ export class EmbeddedConsumer implements LogConsumer {
         continue;
       }
       const now = Date.now();
-      const gained = [...this.member.target].filter(([k]) => !this.held.has(k) && registry.tryAcquire(this.member, k, now));
+      const gained = [...this.member.target].filter(
+        ([k]) => !this.held.has(k) && registry.tryAcquire(this.member, k, now),
+      );
       if (gained.length === 0) return;
       for (const [k, gp] of gained) this.held.set(k, { gp, position: null, stalled: false });
       try {

@@ -10,8 +10,9 @@
  *    queued while the previous commit is being flushed, into one transaction and one fsync. So
  *    concurrent sends share fsyncs, and throughput grows with concurrency while a single awaited
  *    send costs one fsync.
- *  - Records become visible to consumers only when their commit is durable, so a consumer never
- *    indexes a record that a crash could take back, and offsets are never handed out twice.
+ *  - Records become visible to consumers only when their transaction commits, after its data
+ *    pages were fsynced, so consumers do not index records that a crash could take back, and
+ *    offsets (assigned inside the transaction) are never handed out twice.
  *  - Topic changes, trims and consumer commits are durable in the same way before they resolve.
  * syncMode 'none' skips fsync: data survives a process crash (the OS holds the pages) but not a
  * power loss or kernel crash. Meant for tests and throwaway data.
@@ -21,7 +22,14 @@
  * write transaction.)
  */
 import { mkdir } from 'node:fs/promises';
-import { LogError, type ConsumerOptions, type Log, type LogConsumer, type OutgoingRecord, type TopicPartition } from '../../ports/log.ts';
+import {
+  LogError,
+  type ConsumerOptions,
+  type Log,
+  type LogConsumer,
+  type OutgoingRecord,
+  type TopicPartition,
+} from '../../ports/log.ts';
 import { ChangeSignal } from './change-signal.ts';
 import { EmbeddedConsumer } from './embedded-consumer.ts';
 import { LogFaults } from './faults.ts';
@@ -66,14 +74,18 @@ export async function openEmbeddedLog(options: EmbeddedLogOptions): Promise<Embe
     throw new LogError(`invalid maxRecordBytes ${maxRecordBytes}`, 'invalid');
   }
   if (!(maxPollIntervalMs > 0)) throw new LogError(`invalid maxPollIntervalMs ${maxPollIntervalMs}`, 'invalid');
-  if (syncMode !== 'fsync' && syncMode !== 'none') throw new LogError(`invalid syncMode ${String(syncMode)}`, 'invalid');
-  let store: LogStore;
+  if (syncMode !== 'fsync' && syncMode !== 'none') {
+    throw new LogError(`invalid syncMode ${String(syncMode)}`, 'invalid');
+  }
+  let store: LogStore | undefined;
   try {
     await mkdir(options.path, { recursive: true });
     store = LogStore.open(options.path, syncMode);
+    // Finish removals a crash interrupted; their records are already invisible.
     for (const id of store.pendingPurges()) await store.purgeTopic(id);
     await store.purgeBelowStarts();
   } catch (err) {
+    await store?.close().catch(() => undefined);
     throw storeFailure(`open ${options.path}`, err);
   }
   return new EmbeddedLogImpl(store, maxRecordBytes, maxPollIntervalMs);
@@ -155,7 +167,10 @@ class EmbeddedLogImpl implements EmbeddedLog {
       if (outcome === null) throw new LogError(`topic ${tp.topic} was deleted`, 'unknown-topic');
       if (outcome === 'beyond') {
         const latest = this.bounds(tp).next;
-        throw new LogError(`cannot trim ${tp.topic}[${tp.partition}] to ${offset}: beyond latest offset ${latest}`, 'invalid');
+        throw new LogError(
+          `cannot trim ${tp.topic}[${tp.partition}] to ${offset}: beyond latest offset ${latest}`,
+          'invalid',
+        );
       }
     });
   }

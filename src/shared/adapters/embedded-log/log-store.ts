@@ -199,7 +199,13 @@ export class LogStore {
    * Records [from, to) of one partition, at most `limit`, in offset order. Synchronous: lmdb
    * reads are memory-mapped and see every commit that has resolved.
    */
-  readRecords(topic: Pick<TopicEntry, 'name' | 'id'>, partition: number, from: number, to: number, limit: number): LogRecord[] {
+  readRecords(
+    topic: Pick<TopicEntry, 'name' | 'id'>,
+    partition: number,
+    from: number,
+    to: number,
+    limit: number,
+  ): LogRecord[] {
     const out: LogRecord[] = [];
     if (from >= to || limit <= 0) return out;
     const range = this.records.getRange({ start: [topic.id, partition, from], end: [topic.id, partition, to], limit });
