@@ -11,7 +11,7 @@ import { shardKeys } from '../shared/catalog/keys.ts';
 import type { IndexerConfig } from '../shared/config/schema.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Coordinator } from '../shared/ports/coordinator.ts';
-import type { Log, LogConsumer, LogRecord, TopicPartition } from '../shared/ports/log.ts';
+import { OffsetOutOfRangeError, type Log, type LogConsumer, type LogRecord, type TopicPartition } from '../shared/ports/log.ts';
 import type { ObjectStore } from '../shared/ports/object-store.ts';
 import { SegmentStore } from '../shared/segment/store.ts';
 import { WalCodec, type WalEntry } from '../shared/wal/entry.ts';
@@ -111,10 +111,26 @@ export class Indexer {
         for (const r of records) await this.apply(r);
         await this.tick();
       } catch (err) {
+        if (err instanceof OffsetOutOfRangeError) {
+          this.stopForGap(err);
+          continue;
+        }
         this.deps.logger.error('indexer loop error; retrying', { error: (err as Error).message });
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+  }
+
+  /** The log lost records this shard has not indexed yet: stop the shard, loudly, never skip. */
+  private stopForGap(err: OffsetOutOfRangeError): void {
+    const state = this.shards.get(`${err.partition.topic}/${err.partition.partition}`);
+    if (state) {
+      state.status = 'retention-gap';
+      state.reason = `log holds offsets ${err.earliest}..${err.latest - 1}, the shard needs ${err.position}`;
+    }
+    this.deps.logger.error('shard stopped: retention gap', {
+      topic: err.partition.topic, shard: err.partition.partition, position: err.position, earliest: err.earliest,
+    });
   }
 
   private async assign(tps: TopicPartition[]): Promise<void> {

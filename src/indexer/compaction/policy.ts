@@ -6,14 +6,13 @@
  */
 import type { Manifest, SegmentRef } from '../../shared/manifest/manifest.ts';
 
+/** Segments whose sizes differ by at most this factor belong to one tier. */
+const TIER_RATIO = 4;
+
 export interface CompactionSettings {
   l0MergeCount: number;
   hnswMinRows: number;
   tierMergeCount: number;
-}
-
-function tierOf(rows: number): number {
-  return Math.floor(Math.log(Math.max(rows, 1)) / Math.log(4));
 }
 
 /** Segments to merge now, or null. `full` merges everything (explicit compact). */
@@ -22,15 +21,11 @@ export function pickCompaction(m: Manifest, s: CompactionSettings, full = false)
   const flat = m.segments.filter((x) => x.level === 0);
   const flatRows = flat.reduce((n, x) => n + x.rows, 0);
   if (flat.length >= s.l0MergeCount || (flatRows >= s.hnswMinRows && flat.length > 0)) return flat;
-  const tiers = new Map<number, SegmentRef[]>();
-  for (const seg of m.segments) {
-    if (seg.level !== 1) continue;
-    const t = tierOf(seg.rows);
-    tiers.set(t, [...(tiers.get(t) ?? []), seg]);
-  }
-  for (const t of [...tiers.keys()].sort((a, b) => a - b)) {
-    const group = tiers.get(t) ?? [];
-    if (group.length >= s.tierMergeCount) return group;
+  // Smallest first: the cheapest merge that completes a tier wins.
+  const indexed = m.segments.filter((x) => x.level === 1).sort((a, b) => a.rows - b.rows);
+  for (let i = 0; i + s.tierMergeCount <= indexed.length; i++) {
+    const window = indexed.slice(i, i + s.tierMergeCount);
+    if (window[window.length - 1].rows <= TIER_RATIO * Math.max(window[0].rows, 1)) return window;
   }
   return null;
 }

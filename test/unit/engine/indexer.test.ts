@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { eventually, openHarness, type Harness } from './indexer-harness.ts';
+
+describe('indexer', () => {
+  let h: Harness | null = null;
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+  });
+
+  async function checkpoints(x: Harness): Promise<number[]> {
+    const out = [];
+    for (let s = 0; s < x.collection.shardsNum; s++) out.push((await x.manifests.read(x.collection.id, s))?.manifest.checkpoint ?? -1);
+    return out;
+  }
+
+  async function caughtUp(x: Harness): Promise<boolean> {
+    const cps = await checkpoints(x);
+    for (let s = 0; s < cps.length; s++) {
+      if (cps[s] + 1 !== (await x.log.latestOffset({ topic: x.collection.topic, partition: s }))) return false;
+    }
+    return true;
+  }
+
+  it('publishes every write once, and a restarted indexer resumes without duplicates', async () => {
+    h = await openHarness(2);
+    const first = h.newIndexer();
+    first.start();
+    for (let i = 0; i < 10; i++) await h.write(i * 100, i * 100 + 100);
+    assert.ok(await eventually(() => caughtUp(h!)), 'first indexer caught up');
+    await first.stop();
+    for (let i = 10; i < 20; i++) await h.write(i * 100, i * 100 + 100);
+    const second = h.newIndexer();
+    second.start();
+    assert.ok(await eventually(() => caughtUp(h!)), 'second indexer caught up');
+    const keys = [...(await h.storedKeys(0)), ...(await h.storedKeys(1))].sort((a, b) => a - b);
+    assert.equal(keys.length, 2000);
+    assert.deepEqual(keys, Array.from({ length: 2000 }, (_, i) => i));
+    const epochs = await Promise.all([0, 1].map(async (s) => (await h!.manifests.read(h!.collection.id, s))!.manifest.epoch));
+    assert.deepEqual(epochs, [2, 2], 'each owner took a new epoch');
+  });
+
+  it('a fenced indexer cannot publish over its successor', async () => {
+    h = await openHarness(1);
+    const stale = h.newIndexer({ flushIntervalMs: 60_000, maxBufferRows: 1_000_000 });
+    stale.start();
+    await eventually(async () => stale.status().length === 1);
+    await h.write(0, 50); // buffered by the stale owner, not yet published
+    await eventually(async () => true, 200);
+    const successor = await h.manifests.acquire(h.collection.id, 0, Date.now());
+    // Ask the stale owner to flush now: its publish must fail against the newer epoch.
+    await h.coordinator.commit([{ kind: 'put', key: `shard/request/flush/${h.collection.id}`, value: '1' }]);
+    assert.ok(await eventually(async () => stale.status()[0]?.status === 'fenced'), JSON.stringify(stale.status()));
+    const now = await h.manifests.read(h.collection.id, 0);
+    assert.equal(now!.version, successor.version, 'the successor manifest was not overwritten');
+    assert.equal(now!.manifest.segments.length, 0);
+  });
+
+  it('stops a shard whose unindexed records were trimmed from the log', async () => {
+    h = await openHarness(1);
+    await h.write(0, 10);
+    await h.write(10, 20);
+    await h.log.trim({ topic: h.collection.topic, partition: 0 }, 1);
+    const ix = h.newIndexer();
+    ix.start();
+    assert.ok(await eventually(async () => ix.status()[0]?.status === 'retention-gap'), JSON.stringify(ix.status()));
+    assert.match(ix.status()[0].reason, /retention/);
+    assert.deepEqual(await checkpoints(h), [-1], 'nothing was skipped or published');
+  });
+});
