@@ -4,14 +4,20 @@
  * cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { startIndexer } from './indexer/main.ts';
+import { startProxy } from './proxy/entry-node.ts';
 import { ConfigError, loadConfig } from './shared/config/load.ts';
-import { jsonLogger } from './shared/logger.ts';
+import type { QuiverConfig } from './shared/config/schema.ts';
+import { jsonLogger, type Logger } from './shared/logger.ts';
+import { openPorts, unsharedBackends } from './shared/runtime/open-ports.ts';
 import { startStandalone } from './standalone.ts';
 
 const HELP = `usage: quiver <command> [options]
 
 commands:
   standalone   the whole database in one process (default)
+  proxy        a stateless HTTP proxy of a cluster (needs kafka, s3 and redis backends)
+  indexer      a member of a cluster's indexer group (needs kafka, s3 and redis backends)
 
 options:
   --port N         HTTP port (default 19530; env QUIVER_PORT)
@@ -42,15 +48,16 @@ async function main(argv: string[]): Promise<number> {
   if (values.port !== undefined) overrides['server.port'] = Number(values.port);
   if (values.host !== undefined) overrides['server.host'] = values.host;
   if (values['data-dir'] !== undefined) overrides.dataDir = values['data-dir'];
-  const config = loadConfig({ env: process.env, file: values.config, overrides });
-  const logger = jsonLogger(command);
-  if (command !== 'standalone') {
+  const start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!start) {
     process.stderr.write(`unknown command: ${command}\n\n${HELP}`);
     return 2;
   }
-  const running = await startStandalone(config, logger);
+  const config = loadConfig({ env: process.env, file: values.config, overrides });
+  const logger = jsonLogger(command);
+  const running = await start(config, logger);
   // The line tests and scripts wait for; stdout carries nothing else.
-  process.stdout.write(`quiver standalone listening on http://${config.server.host}:${running.proxy.port}\n`);
+  process.stdout.write(`${running.banner}\n`);
   await new Promise<void>((resolveStop) => {
     const onSignal = (signal: string) => {
       logger.info('stopping', { signal });
@@ -64,6 +71,48 @@ async function main(argv: string[]): Promise<number> {
   });
   return 0;
 }
+
+interface Running {
+  banner: string;
+  stop(): Promise<void>;
+}
+
+async function clusterPorts(config: QuiverConfig, logger: Logger, role: string) {
+  const problems = unsharedBackends(config);
+  if (problems.length > 0) {
+    throw new ConfigError(`quiver ${role} runs beside other processes and needs shared backends:\n  ${problems.join('\n  ')}`);
+  }
+  return openPorts(config, logger);
+}
+
+const COMMANDS: Record<string, (config: QuiverConfig, logger: Logger) => Promise<Running>> = {
+  standalone: async (config, logger) => {
+    const s = await startStandalone(config, logger);
+    return { banner: `quiver standalone listening on http://${config.server.host}:${s.proxy.port}`, stop: s.stop };
+  },
+  proxy: async (config, logger) => {
+    const ports = await clusterPorts(config, logger, 'proxy');
+    const p = await startProxy(config, ports, logger);
+    return {
+      banner: `quiver proxy listening on http://${config.server.host}:${p.port}`,
+      stop: async () => {
+        await p.stop();
+        await ports.close();
+      },
+    };
+  },
+  indexer: async (config, logger) => {
+    const ports = await clusterPorts(config, logger, 'indexer');
+    const ix = startIndexer(config, ports, logger);
+    return {
+      banner: `quiver indexer running (pid ${process.pid})`,
+      stop: async () => {
+        await ix.stop(10_000);
+        await ports.close();
+      },
+    };
+  },
+};
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

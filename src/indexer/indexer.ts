@@ -34,6 +34,8 @@ export interface IndexerDeps {
 
 export const INDEXER_GROUP = 'quiver-indexers';
 const WATERMARK_EVERY_MS = 250;
+/** Pause before a fenced shard that is still assigned here is taken over again, ms. */
+const FENCED_RETRY_MS = 3000;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -202,6 +204,7 @@ export class Indexer {
     this.requested.flush.clear();
     this.requested.compact.clear();
     for (const tp of [...this.pending.values()]) await this.take(tp);
+    await this.retakeFenced(now);
     for (const state of this.shards.values()) {
       if (state.status !== 'active') continue;
       const id = state.collection.id;
@@ -244,6 +247,7 @@ export class Indexer {
         if (err instanceof FencedError) {
           state.status = 'fenced';
           state.reason = err.message;
+          state.fencedAt = this.deps.now();
           this.deps.logger.warn('shard fenced; dropping it', { topic: state.tp.topic, shard: state.shard });
           return;
         }
@@ -255,6 +259,23 @@ export class Indexer {
       await Promise.all(claims.map((k) => this.deps.objects.delete(k).catch(() => undefined)));
     });
     if (state.status === 'active') this.compactor.schedule(state, false);
+  }
+
+  /**
+   * A fenced shard whose partition the log group still assigns to this member is taken over
+   * again after a pause: the manifest changed under it without another owner (the coordinator
+   * was restored from backups), or the rival owner has since lost the partition. The group's
+   * assignment decides who owns a partition; the epoch only stops stale writes.
+   */
+  private async retakeFenced(now: number): Promise<void> {
+    const assigned = new Set(this.consumer?.assignment().map((tp) => `${tp.topic}/${tp.partition}`) ?? []);
+    for (const [key, state] of this.shards) {
+      if (state.status !== 'fenced' || state.fencedAt === 0 || now - state.fencedAt < FENCED_RETRY_MS) continue;
+      if (!assigned.has(key)) continue;
+      this.deps.logger.warn('retaking fenced shard still assigned to this member', { topic: state.tp.topic, shard: state.shard });
+      this.shards.delete(key);
+      await this.take(state.tp);
+    }
   }
 
   private async watermark(state: ShardState, asOf: number): Promise<void> {

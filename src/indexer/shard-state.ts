@@ -24,6 +24,8 @@ export class ShardState {
   status: ShardStatus = 'active';
   /** Human-readable reason when not active. */
   reason = '';
+  /** When the shard was fenced (ms since the epoch); 0 when it never was. */
+  fencedAt = 0;
   compacting = false;
   /** Last time a watermark was written, ms since the epoch. */
   lastWatermarkAt = 0;

@@ -189,10 +189,7 @@ export class Replica implements ReadTier {
 
   private async refreshShard(entry: Loaded, shard: number): Promise<void> {
     try {
-      const m = await this.deps.manifests.read(entry.collection.id, shard);
-      if (m && m.version > entry.shards[shard].appliedVersion) {
-        await entry.shards[shard].apply(entry.collection, m.manifest, m.version);
-      }
+      await entry.shards[shard].refresh(entry.collection, () => this.deps.manifests.read(entry.collection.id, shard));
     } catch (err) {
       this.deps.logger.warn('manifest refresh failed; will retry', { collection: entry.collection.id, shard, error: (err as Error).message });
     } finally {

@@ -37,9 +37,6 @@ export class ShardReplica {
     return this.snap.checkpoint;
   }
 
-  get appliedVersion(): number {
-    return this.version;
-  }
 
   /** Runs fn with the current snapshot pinned (its segments stay open meanwhile). */
   async withSnapshot<T>(fn: (s: ShardSnapshot) => Promise<T> | T): Promise<T> {
@@ -55,9 +52,16 @@ export class ShardReplica {
     }
   }
 
-  /** Applies a manifest (serialised with earlier applies). Resolves when swapped in. */
-  apply(c: CollectionInfo, m: Manifest, version: number): Promise<void> {
-    const run = this.chain.then(() => this.applyNow(c, m, version));
+  /**
+   * Reads the shard's manifest and applies it when its version differs from the applied one.
+   * Reads and applies are serialised, so the newest read always wins. "Differs", not "is
+   * greater": a coordinator restored from backups numbers versions anew.
+   */
+  refresh(c: CollectionInfo, read: () => Promise<{ manifest: Manifest; version: number } | null>): Promise<void> {
+    const run = this.chain.then(async () => {
+      const m = await read();
+      if (m && m.version !== this.version) await this.applyNow(c, m.manifest, m.version);
+    });
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -72,7 +76,6 @@ export class ShardReplica {
 
   private async applyNow(c: CollectionInfo, m: Manifest, version: number): Promise<void> {
     const cur = this.snap;
-    if (version <= this.version) return; // an older manifest arrived late
     const have = new Map(cur.segments.map((s) => [s.ref.id, s]));
     const wanted = new Set(m.segments.map((r) => r.id));
     const added = m.segments.filter((r) => !have.has(r.id));

@@ -13,6 +13,32 @@ const logSchema = z.discriminatedUnion('kind', [
     /** Largest record payload in bytes; bigger write batches are chunked or claim-checked. */
     maxRecordBytes: z.number().int().min(1024).default(8 * 1024 * 1024),
   }),
+  z.object({
+    kind: z.literal('kafka'),
+    /** Bootstrap brokers, "host:port" separated by commas. */
+    brokers: z.string().min(1),
+    clientId: z.string().default('quiver'),
+    /** Replication factor of topics quiver creates; -1 = the broker's default. */
+    replicationFactor: z.number().int().min(-1).max(16).default(-1),
+    /**
+     * Largest record payload quiver produces, bytes; keep it below the broker's
+     * message.max.bytes (1 MiB by default). Larger writes go to the object store (claim check).
+     */
+    maxRecordBytes: z.number().int().min(1024).default(900 * 1024),
+    /** Producer batching delay, ms: trades a little latency for throughput. */
+    lingerMs: z.number().int().min(0).max(1000).default(5),
+    security: z
+      .object({
+        protocol: z.enum(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl']).default('plaintext'),
+        saslMechanism: z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).optional(),
+        username: z.string().optional(),
+        /** Secret: never logged. */
+        password: z.string().optional(),
+        /** PEM file of the CA that signed the brokers' certificates. */
+        caFile: z.string().optional(),
+      })
+      .prefault({}),
+  }),
 ]);
 
 const objectStoreSchema = z.discriminatedUnion('kind', [
@@ -21,6 +47,20 @@ const objectStoreSchema = z.discriminatedUnion('kind', [
     /** Root directory; defaults to <dataDir>/objects. */
     path: z.string().optional(),
   }),
+  z.object({
+    kind: z.literal('s3'),
+    /** Endpoint URL for S3-compatible stores (MinIO, R2); omit for AWS. */
+    endpoint: z.string().url().optional(),
+    bucket: z.string().min(1),
+    region: z.string().default('us-east-1'),
+    accessKeyId: z.string().optional(),
+    /** Secret: never logged. */
+    secretAccessKey: z.string().optional(),
+    /** Path-style addressing, required by MinIO and most self-hosted stores. */
+    forcePathStyle: z.boolean().default(false),
+    /** Key prefix inside the bucket, so several deployments can share one. */
+    prefix: z.string().default(''),
+  }),
 ]);
 
 const coordinatorSchema = z.discriminatedUnion('kind', [
@@ -28,6 +68,13 @@ const coordinatorSchema = z.discriminatedUnion('kind', [
     kind: z.literal('local'),
     /** Directory of the local coordinator's store; defaults to <dataDir>/coordinator. */
     path: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('redis'),
+    /** redis://[user:password@]host:port[/db]; the password is never logged. */
+    url: z.string().min(1),
+    /** Prefix of every key quiver writes, so several deployments can share one Redis. */
+    keyPrefix: z.string().default('quiver:'),
   }),
 ]);
 

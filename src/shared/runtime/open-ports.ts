@@ -1,47 +1,100 @@
 /**
  * Opens the three ports with the backends the configuration names. The only place (besides
- * tests) that constructs adapters; each process's composition root calls it once.
+ * tests) that constructs adapters; each process's composition root calls it once. Cluster
+ * adapters are imported lazily, so the standalone shape never loads the Kafka client's native
+ * library, the AWS SDK or the Redis client.
  */
 import { join, resolve } from 'node:path';
-import { openEmbeddedLog } from '../adapters/embedded-log/index.ts';
-import { openFsObjectStore } from '../adapters/fs/fs-object-store.ts';
-import { openLocalCoordinator } from '../adapters/local-coordinator/local-coordinator.ts';
 import type { QuiverConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Coordinator } from '../ports/coordinator.ts';
 import type { Log } from '../ports/log.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
+import { BackedUpCoordinator } from '../recovery/backed-up-coordinator.ts';
+import { RecoveryGuard } from '../recovery/restore.ts';
 
 export interface Ports {
   log: Log;
   objects: ObjectStore;
   coordinator: Coordinator;
+  /** Watches for (and repairs) coordinator data loss; null when the coordinator is local and durable. */
+  recovery: RecoveryGuard | null;
   /** Closes all three (coordinator last: others may still publish). Idempotent. */
   close(): Promise<void>;
 }
 
+async function openCoordinator(config: QuiverConfig, logger: Logger): Promise<Coordinator> {
+  const c = config.coordinator;
+  const onWatchError = (error: unknown, key: string) => logger.warn('watch callback failed', { key, error: String(error) });
+  if (c.kind === 'redis') {
+    const { openRedisCoordinator } = await import('../adapters/redis/index.ts');
+    return openRedisCoordinator({ url: c.url, keyPrefix: c.keyPrefix, onWatchError, logger });
+  }
+  const { openLocalCoordinator } = await import('../adapters/local-coordinator/local-coordinator.ts');
+  return openLocalCoordinator({ path: c.path ?? join(resolve(config.dataDir), 'coordinator'), onWatchError });
+}
+
+async function openObjects(config: QuiverConfig, logger: Logger): Promise<ObjectStore> {
+  const o = config.objectStore;
+  if (o.kind === 's3') {
+    const { openS3ObjectStore } = await import('../adapters/s3/index.ts');
+    return openS3ObjectStore({ ...o, logger });
+  }
+  const { openFsObjectStore } = await import('../adapters/fs/fs-object-store.ts');
+  return openFsObjectStore({ root: o.path ?? join(resolve(config.dataDir), 'objects') });
+}
+
+async function openLog(config: QuiverConfig, logger: Logger): Promise<Log> {
+  const l = config.log;
+  if (l.kind === 'kafka') {
+    const { openKafkaLog } = await import('../adapters/kafka/index.ts');
+    return openKafkaLog({ ...l, logger });
+  }
+  const { openEmbeddedLog } = await import('../adapters/embedded-log/index.ts');
+  return openEmbeddedLog({ path: l.path ?? join(resolve(config.dataDir), 'log'), maxRecordBytes: l.maxRecordBytes });
+}
+
+/**
+ * Opens the ports. A networked coordinator (Redis) can lose its data, so it is wrapped to back up
+ * the catalog and manifests into the object store, and a recovery guard restores them when the
+ * coordinator comes back empty (checked now, then every 2 s).
+ */
 export async function openPorts(config: QuiverConfig, logger: Logger): Promise<Ports> {
-  const dataDir = resolve(config.dataDir);
-  const coordinator = await openLocalCoordinator({
-    path: config.coordinator.path ?? join(dataDir, 'coordinator'),
-    onWatchError: (error, key) => logger.warn('watch callback failed', { key, error: String(error) }),
-  });
-  const objects = await openFsObjectStore({ root: config.objectStore.path ?? join(dataDir, 'objects') });
-  const log = await openEmbeddedLog({
-    path: config.log.path ?? join(dataDir, 'log'),
-    maxRecordBytes: config.log.maxRecordBytes,
-  });
+  const raw = await openCoordinator(config, logger);
+  const objects = await openObjects(config, logger);
+  const coordinator = config.coordinator.kind === 'local' ? raw : new BackedUpCoordinator(raw, objects);
+  const recovery = config.coordinator.kind === 'local' ? null : new RecoveryGuard(raw, objects, logger);
+  if (recovery) {
+    await recovery.check();
+    recovery.start();
+  }
+  const log = await openLog(config, logger);
   let closed = false;
   return {
     log,
     objects,
     coordinator,
+    recovery,
     close: async () => {
       if (closed) return;
       closed = true;
+      recovery?.stop();
       await log.close();
       await objects.close();
       await coordinator.close();
     },
   };
+}
+
+/**
+ * Backends a process of this role cannot share with other processes. Proxies and indexers run as
+ * separate processes, so each port must be a networked service; the embedded/local/fs backends
+ * live inside one process.
+ */
+export function unsharedBackends(config: QuiverConfig): string[] {
+  const out: string[] = [];
+  if (config.log.kind === 'embedded') out.push('log.kind is "embedded" (use "kafka")');
+  if (config.coordinator.kind === 'local') out.push('coordinator.kind is "local" (use "redis")');
+  if (config.objectStore.kind === 'fs') out.push('objectStore.kind is "fs" (use "s3")');
+  return out;
 }

@@ -39,7 +39,7 @@ export function effectiveQuantization(kind: VectorColumn['kind'], metric: Metric
 
 /** Build tuning. */
 export interface HnswBuildOptions {
-  /** Insertion threads; default: all cores. The call blocks the calling thread meanwhile. */
+  /** Insertion threads; 0 or unset: all cores. The call blocks the calling thread meanwhile. */
   threads?: number;
   /** Rows converted per native call for int8/binary input, bounding the temporary copy. */
   chunkRows?: number;
@@ -72,7 +72,7 @@ export function buildHnsw(column: VectorColumn, params: HnswParams, path: string
   const started = performance.now();
   const n = vectorCount(column);
   const quantization = effectiveQuantization(column.kind, metric, params.quantization);
-  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  const threads = Math.max(1, opts.threads || availableParallelism());
   const index = createUsearchIndex({
     dimensions: column.dim,
     metric: usearchMetric(metric),

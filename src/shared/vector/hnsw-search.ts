@@ -30,7 +30,7 @@ export interface VectorShape {
 export interface HnswOpenOptions {
   /** ef when a search does not give one; default 64. */
   defaultEf?: number;
-  /** Threads for batch (multi-query) searches; default all cores. */
+  /** Threads for batch (multi-query) searches; 0 or unset: all cores. */
   threads?: number;
   /** Cost constants for choosing between graph and exact scan under a filter. */
   costs?: CostModel;
@@ -103,7 +103,7 @@ export class HnswIndex {
         throw invalidParameter(`raw vectors hold ${this.flat.size} rows, index ${path} holds ${this.size}`);
       }
     }
-    this.threads = Math.max(1, opts.threads ?? availableParallelism());
+    this.threads = Math.max(1, opts.threads || availableParallelism());
     this.defaultEf = Math.max(1, opts.defaultEf ?? 64);
     this.costs = opts.costs ?? DEFAULT_COST_MODEL;
   }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything quiver needs on a Debian/Ubuntu machine, idempotently:
+#  - system packages: a C/C++ toolchain (native addons fall back to building from source) and
+#    the libraries the Kafka client's bundled librdkafka links against (ssl, sasl, zlib, zstd, lz4);
+#  - npm packages from the lockfile, building librdkafka against those system libraries
+#    (CKJS_LINKING=dynamic: its default build downloads its own copies, which fails offline).
+# Services for the test suite (Kafka, MinIO, Redis) are installed by infra/local/services.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packages=(build-essential python3 pkg-config libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]} > 0)); then
+  if command -v apt-get >/dev/null; then
+    sudo=()
+    ((EUID == 0)) || sudo=(sudo)
+    echo "installing system packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  else
+    echo "warning: missing system packages (${missing[*]}) and no apt-get; the Kafka client may not build" >&2
+  fi
+fi
+
+# Reinstall only when the lockfile changed since the last install (or node_modules is gone).
+stamp=node_modules/.quiver-install-stamp
+if [[ -f $stamp && -d node_modules && $(cat "$stamp") == "$(sha256sum package-lock.json | cut -d' ' -f1)" ]]; then
+  echo "npm packages up to date"
+else
+  CKJS_LINKING=dynamic npm ci --no-audit --no-fund
+  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
+fi
