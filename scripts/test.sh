@@ -6,6 +6,7 @@
 #   scripts/test.sh lint         eslint only
 #   scripts/test.sh unit         unit and contract tests (embedded adapters, no services needed)
 #   scripts/test.sh e2e          end-to-end tests over HTTP
+#   scripts/test.sh integration  tests on real Kafka, S3 and Redis (starts them when not running)
 #   scripts/test.sh FILE...      only these test files
 #
 # Stops at the first failing step and exits non-zero.
@@ -59,17 +60,30 @@ run_tests() {
 
 unit_files=(test/unit/**/*.test.ts test/contracts/**/*.test.ts)
 e2e_files=(test/e2e/**/*.test.ts)
+integration_files=(test/integration/**/*.test.ts)
+
+# Real services for the integration tests: installed and started by the project's own script
+# (idempotent: already-running services are left as they are).
+services_up() {
+  section "services: infra/local/services.sh up"
+  bash infra/local/services.sh up
+}
 
 case "${1:-all}" in
   all)
     typecheck
     lint
-    run_tests "${unit_files[@]}" "${e2e_files[@]}"
+    services_up
+    run_tests "${unit_files[@]}" "${e2e_files[@]}" "${integration_files[@]}"
     ;;
   typecheck) typecheck ;;
   lint) lint ;;
   unit) run_tests "${unit_files[@]}" ;;
   e2e) run_tests "${e2e_files[@]}" ;;
-  -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+  integration)
+    services_up
+    run_tests "${integration_files[@]}"
+    ;;
+  -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) run_tests "$@" ;;
 esac

@@ -32,7 +32,10 @@ export interface IndexerDeps {
   newId(): string;
 }
 
-export const INDEXER_GROUP = 'quiver-indexers';
+/** Consumer group of the indexers of one deployment (deployments are told apart by topic prefix). */
+export function indexerGroup(topicPrefix: string): string {
+  return `${topicPrefix}indexers`;
+}
 const WATERMARK_EVERY_MS = 250;
 /** Pause before a fenced shard that is still assigned here is taken over again, ms. */
 const FENCED_RETRY_MS = 3000;
@@ -70,7 +73,7 @@ export class Indexer {
       if (m) this.requested[m[1] as 'flush' | 'compact'].add(Number(m[2]));
     });
     this.consumer = this.deps.log.consumer({
-      groupId: INDEXER_GROUP,
+      groupId: indexerGroup(this.deps.topicPrefix),
       topicPattern: new RegExp(`^${escapeRegExp(this.deps.topicPrefix)}\\d+$`),
       listener: { onAssign: (tps) => this.assign(tps), onRevoke: (tps) => this.revoke(tps) },
     });

@@ -27,6 +27,8 @@ export class ShardState {
   /** When the shard was fenced (ms since the epoch); 0 when it never was. */
   fencedAt = 0;
   compacting = false;
+  /** An explicit (full) compaction was requested while another compaction ran; it runs next. */
+  fullCompactionPending = false;
   /** Last time a watermark was written, ms since the epoch. */
   lastWatermarkAt = 0;
   private lock: Promise<unknown> = Promise.resolve();

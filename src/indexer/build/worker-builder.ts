@@ -8,17 +8,6 @@ import type { VectorColumn } from '../../shared/schema/types.ts';
 import type { HnswBuildSpec, IndexBuilder } from './index-builder.ts';
 import type { BuildResponse } from './hnsw-worker.ts';
 
-/**
- * The worker's entry code. Node 20 does not apply the TypeScript loader the process was started
- * with (`--import tsx`) to worker threads, so the worker registers tsx itself before importing its
- * TypeScript body; where the loader is inherited, registering again is harmless.
- */
-function workerBootstrap(): string {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const body = new URL('./hnsw-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(body)}); });`;
-}
-
 export class WorkerIndexBuilder implements IndexBuilder {
   private worker: Worker | null = null;
   private nextId = 1;
@@ -57,7 +46,8 @@ export class WorkerIndexBuilder implements IndexBuilder {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(workerBootstrap(), { eval: true });
+    // A JavaScript entry file: worker threads may lack the TypeScript loader (see that file).
+    const w = new Worker(new URL('./hnsw-worker-entry.js', import.meta.url));
     w.unref();
     w.on('message', (msg: BuildResponse) => {
       const p = this.pending.get(msg.id);

@@ -55,9 +55,17 @@ export class Compactor {
 
   constructor(private readonly deps: CompactorDeps) {}
 
-  /** Starts a compaction of the shard when one is due (or `full`) and none is running. */
+  /**
+   * Starts a compaction of the shard when one is due (or `full`). One compaction runs at a time
+   * per shard: a `full` request that arrives meanwhile is kept and runs once the current one ends.
+   */
   schedule(state: ShardState, full: boolean): void {
-    if (state.compacting || state.status !== 'active') return;
+    if (state.status !== 'active') return;
+    if (state.compacting) {
+      if (full) state.fullCompactionPending = true;
+      return;
+    }
+    if (full) state.fullCompactionPending = false;
     const plan = pickCompaction(state.owned.manifest, this.deps.config, full);
     if (!plan) return;
     state.compacting = true;
@@ -69,8 +77,10 @@ export class Compactor {
       })
       .finally(() => {
         state.compacting = false;
-        // Merges cascade: a new segment may complete a tier.
-        if (state.status === 'active' && !full) setTimeout(() => this.schedule(state, false), 0).unref?.();
+        if (state.status !== 'active') return;
+        // Merges cascade (a new segment may complete a tier); a full request that waited runs now.
+        const fullNext = state.fullCompactionPending;
+        if (fullNext || !full) setTimeout(() => this.schedule(state, fullNext), 0).unref?.();
       });
   }
 

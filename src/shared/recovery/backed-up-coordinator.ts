@@ -6,6 +6,9 @@
  * The commit resolves only after the backup is written, so anything a client was told about
  * (a created collection, a published segment) is recoverable. Watermarks, requests and leases
  * are transient and not backed up.
+ * Before a commit that touches the catalog or a manifest, the generation sentinel is checked
+ * (at most once a second): writing into a coordinator that lost its data before it is restored
+ * would, for example, restart id sequences and reuse ids.
  */
 import type { CommitOp, Coordinator, ProcessInfo, VersionedValue } from '../ports/coordinator.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
@@ -27,12 +30,19 @@ export interface ManifestBackup {
   value: string;
 }
 
+/** How long a seen sentinel is trusted before commits check it again, ms. */
+const SENTINEL_TRUST_MS = 1000;
+
 export class BackedUpCoordinator implements Coordinator {
   private readonly encoder = new TextEncoder();
+  private sentinelSeenAt = 0;
 
+  /** ensureData restores the coordinator from backups when its data is missing (RecoveryGuard.check). */
   constructor(
     private readonly inner: Coordinator,
     private readonly objects: ObjectStore,
+    private readonly ensureData: () => Promise<unknown>,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get(key: string): Promise<VersionedValue | null> {
@@ -44,6 +54,7 @@ export class BackedUpCoordinator implements Coordinator {
   }
 
   async commit(ops: CommitOp[]): Promise<Record<string, number>> {
+    if (ops.some((o) => o.key.startsWith(CATALOG_PREFIX) || o.key.startsWith(MANIFEST_PREFIX))) await this.checkSentinel();
     const versions = await this.inner.commit(ops);
     const touched = ops.filter((o) => o.kind !== 'check');
     const tasks: Array<Promise<unknown>> = [];
@@ -74,6 +85,12 @@ export class BackedUpCoordinator implements Coordinator {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+
+  private async checkSentinel(): Promise<void> {
+    if (this.now() - this.sentinelSeenAt < SENTINEL_TRUST_MS) return;
+    if (!(await this.inner.get(GENERATION_KEY))) await this.ensureData();
+    this.sentinelSeenAt = this.now();
   }
 
   private async generation(): Promise<number> {

@@ -62,8 +62,8 @@ async function openLog(config: QuiverConfig, logger: Logger): Promise<Log> {
 export async function openPorts(config: QuiverConfig, logger: Logger): Promise<Ports> {
   const raw = await openCoordinator(config, logger);
   const objects = await openObjects(config, logger);
-  const coordinator = config.coordinator.kind === 'local' ? raw : new BackedUpCoordinator(raw, objects);
   const recovery = config.coordinator.kind === 'local' ? null : new RecoveryGuard(raw, objects, logger);
+  const coordinator = recovery ? new BackedUpCoordinator(raw, objects, () => recovery.check()) : raw;
   if (recovery) {
     await recovery.check();
     recovery.start();

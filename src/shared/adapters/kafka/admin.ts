@@ -1,0 +1,210 @@
+/**
+ * Topic administration and offset queries on one librdkafka admin client: create/delete/list
+ * topics, watermark offsets, record deletion (trim) and partition counts for the producer.
+ *
+ * Offsets are read from the partition leader on every call (ListOffsets), never cached, so
+ * latestOffset reflects every acknowledged send: with acks=all a send is acknowledged only once
+ * the high watermark covers it. Every call is bounded by the request timeout and rejects with
+ * LogError ('unavailable' for timeouts and unreachable brokers).
+ */
+import rdkafka, { type IAdminClient, type ListOffsetsResult } from '@confluentinc/kafka-javascript';
+import { LogError, type TopicPartition } from '../../ports/log.ts';
+import { CODES, codeOf, toLogError, viaCallback } from './errors.ts';
+import type { RdKafkaConfig } from './options.ts';
+
+/** The stored offsets of a partition: `low` is the earliest, `high` the next to be written. */
+export interface OffsetRange {
+  low: number;
+  high: number;
+}
+
+/** Pause (ms) between metadata reads while createTopic/deleteTopic wait for a change to show. */
+const PROPAGATION_POLL_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class KafkaAdmin {
+  private readonly client: IAdminClient & {
+    getMetadata(options: object, cb: (err: unknown, data: { topics: Array<{ name: string; partitions: Array<{ leader: number }> }> }) => void): void;
+  };
+
+  /**
+   * @param timeoutMs bound of every request, in milliseconds
+   * @param replicationFactor of created topics; -1 = the broker's default
+   */
+  constructor(
+    config: RdKafkaConfig,
+    private readonly timeoutMs: number,
+    private readonly replicationFactor: number,
+    private readonly secrets: readonly (string | undefined)[],
+  ) {
+    try {
+      this.client = rdkafka.AdminClient.create(config as never) as KafkaAdmin['client'];
+    } catch (err) {
+      throw toLogError('create the Kafka admin client', err, 'invalid', secrets);
+    }
+  }
+
+  /**
+   * Creates the topic (records stamped with the broker's append time) and waits until every
+   * partition has a leader. Succeeds when it exists with the same partition count; rejects
+   * 'invalid' when it exists with another.
+   */
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      let existed = false;
+      try {
+        await this.call(`create topic ${topic}`, (cb) =>
+          this.client.createTopic(
+            {
+              topic,
+              num_partitions: partitions,
+              replication_factor: this.replicationFactor,
+              config: { 'message.timestamp.type': 'LogAppendTime' },
+            },
+            this.timeoutMs,
+            cb,
+          ),
+        );
+      } catch (err) {
+        if (codeOf((err as LogError).cause) !== CODES.ERR_TOPIC_ALREADY_EXISTS) throw err;
+        existed = true;
+      }
+      for (;;) {
+        const found = await this.describe(topic);
+        if (found !== null && existed && found.partitions !== partitions) {
+          throw new LogError(`topic ${topic} exists with ${found.partitions} partitions, not ${partitions}`, 'invalid');
+        }
+        if (found !== null && found.partitions === partitions && found.led) return;
+        if (Date.now() > deadline) {
+          throw new LogError(`topic ${topic} exists but its partitions have no leader yet`, 'unavailable');
+        }
+        await sleep(PROPAGATION_POLL_MS);
+        // Reported as existing but not in the metadata: a deletion is finishing; create again.
+        if (found === null && existed) break;
+      }
+    }
+  }
+
+  /** Deletes the topic and waits (bounded) until the metadata no longer lists it. Absent topics are fine. */
+  async deleteTopic(topic: string): Promise<void> {
+    try {
+      await this.call(`delete topic ${topic}`, (cb) => this.client.deleteTopic(topic, this.timeoutMs, cb));
+    } catch (err) {
+      if (codeOf((err as LogError).cause) !== CODES.ERR_UNKNOWN_TOPIC_OR_PART) throw err;
+    }
+    const deadline = Date.now() + this.timeoutMs;
+    while ((await this.describe(topic)) !== null && Date.now() < deadline) await sleep(PROPAGATION_POLL_MS);
+  }
+
+  /** Names of the topics, without Kafka's internal ones (names starting with "__"). */
+  async listTopics(): Promise<string[]> {
+    const topics = await this.call<string[]>('list topics', (cb) =>
+      this.client.listTopics({ timeout: this.timeoutMs }, cb),
+    );
+    return topics.filter((t) => !t.startsWith('__')).sort();
+  }
+
+  /** The topic's partition count, or null when it does not exist. */
+  async partitionCount(topic: string): Promise<number | null> {
+    return (await this.describe(topic))?.partitions ?? null;
+  }
+
+  /** Earliest and next offsets of one partition. Rejects 'unknown-topic' / 'invalid' for missing ones. */
+  async range(tp: TopicPartition): Promise<OffsetRange> {
+    const ranges = await this.ranges([tp]);
+    const found = ranges.get(tpKey(tp));
+    if (found instanceof Error) throw await this.explain(tp, found);
+    return found!;
+  }
+
+  /**
+   * Offset ranges of many partitions in two batched requests; a partition that failed maps to
+   * its LogError instead. Rejects only when the requests as a whole failed.
+   */
+  async ranges(tps: readonly TopicPartition[]): Promise<Map<string, OffsetRange | LogError>> {
+    const spec = (offset: unknown) => tps.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset }));
+    const list = (offset: unknown) =>
+      this.call<ListOffsetsResult[]>('read offsets', (cb) =>
+        this.client.listOffsets(spec(offset) as never, { timeout: this.timeoutMs }, cb),
+      );
+    const [lows, highs] = await Promise.all([list(rdkafka.OffsetSpec.EARLIEST), list(rdkafka.OffsetSpec.LATEST)]);
+    const out = new Map<string, OffsetRange | LogError>();
+    for (const low of lows) {
+      const key = tpKey(low);
+      const high = highs.find((h) => h.topic === low.topic && h.partition === low.partition);
+      const failure = low.error ?? high?.error;
+      if (failure || high === undefined) {
+        out.set(key, toLogError(`read offsets of ${key}`, failure ?? new Error('no answer')));
+      } else {
+        out.set(key, { low: low.offset, high: high.offset });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes records before `offset` (Kafka deleteRecords). Offsets at or below the earliest are a
+   * no-op; beyond the latest rejects 'invalid'.
+   */
+  async trim(tp: TopicPartition, offset: number): Promise<void> {
+    const what = `trim ${tpKey(tp)} to ${offset}`;
+    let results: Array<{ error?: unknown }>;
+    try {
+      results = await this.call(what, (cb) =>
+        this.client.deleteRecords([{ ...tp, offset }], { timeout: this.timeoutMs, operationTimeout: this.timeoutMs }, cb),
+      );
+    } catch (err) {
+      throw await this.explain(tp, err as LogError);
+    }
+    const failure = results[0]?.error;
+    if (failure === undefined) return;
+    if (codeOf(failure) === CODES.ERR_OFFSET_OUT_OF_RANGE) {
+      throw new LogError(`cannot ${what}: beyond the latest offset`, 'invalid', { cause: failure });
+    }
+    throw await this.explain(tp, toLogError(what, failure));
+  }
+
+  /** Releases the client. */
+  close(): void {
+    try {
+      this.client.disconnect();
+    } catch {
+      // Already disconnected.
+    }
+  }
+
+  /** Partition count and whether every partition has a leader; null when the topic is absent. */
+  private async describe(topic: string): Promise<{ partitions: number; led: boolean } | null> {
+    const metadata = await this.call<{ topics: Array<{ name: string; partitions: Array<{ leader: number }> }> }>(
+      `read metadata of topic ${topic}`,
+      (cb) => this.client.getMetadata({ topic, allTopics: false, timeout: this.timeoutMs }, cb),
+    );
+    const found = metadata.topics.find((t) => t.name === topic);
+    if (found === undefined || found.partitions.length === 0) return null;
+    return { partitions: found.partitions.length, led: found.partitions.every((p) => p.leader >= 0) };
+  }
+
+  /**
+   * A precise error for a failed partition operation: 'unknown-topic' when the topic is gone,
+   * 'invalid' when the partition does not exist, else the original error.
+   */
+  private async explain(tp: TopicPartition, err: LogError): Promise<LogError> {
+    const count = await this.partitionCount(tp.topic).catch(() => undefined);
+    if (count === null) return new LogError(`unknown topic ${tp.topic}`, 'unknown-topic', { cause: err });
+    if (count !== undefined && (tp.partition < 0 || tp.partition >= count)) {
+      return new LogError(`partition ${tp.partition} does not exist in topic ${tp.topic} (${count} partitions)`, 'invalid');
+    }
+    return err;
+  }
+
+  private call<T>(what: string, start: (cb: (err: unknown, value?: T) => void) => void): Promise<T> {
+    return viaCallback<T>(what, start, this.secrets);
+  }
+}
+
+/** "topic[partition]", the key of a partition in maps and messages. */
+export function tpKey(tp: TopicPartition): string {
+  return `${tp.topic}[${tp.partition}]`;
+}

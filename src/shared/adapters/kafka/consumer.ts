@@ -1,0 +1,374 @@
+/**
+ * A consumer-group member of the Kafka log (the port's LogConsumer).
+ *
+ * API choice: librdkafka's pull-style `KafkaConsumer.consume(n, cb)` (the node-rdkafka-style
+ * API), not the KafkaJS-compatible consumer. The port's poll(maxRecords, maxWaitMs) pulls, runs
+ * rebalance callbacks inside itself and lets seeks take effect before the next poll; the KafkaJS
+ * API pushes records into eachMessage/eachBatch from its own loop and would need a buffer and a
+ * second flow control between the two.
+ *
+ * How poll works, per round (each round waits at most 100 ms in librdkafka, so rebalances, seeks
+ * and close are handled promptly even during a long poll):
+ *  1. subscription: the topics matching topicPattern are looked up (every second) and subscribed
+ *     by name. The pattern is matched here with JavaScript's RegExp, because librdkafka's own
+ *     "^regex" subscriptions use POSIX regular expressions, where e.g. \d does not exist.
+ *  2. rebalances queued by librdkafka run (rebalance.ts): onRevoke/onAssign complete before any
+ *     record of an assigned partition is fetched.
+ *  3. seeks are applied to librdkafka.
+ *  4. out-of-range check: positions set by seek or taken from the committed offset, and (every
+ *     second, or at once after librdkafka reported an out-of-range fetch) positions of partitions
+ *     that returned nothing, are compared with the partitions' earliest and latest offsets. A
+ *     position outside them stalls its partition and poll rejects with OffsetOutOfRangeError
+ *     (one per call); the other partitions go on. librdkafka runs with auto.offset.reset=error,
+ *     so it never jumps over missing records itself; its own error is only a trigger here,
+ *     because the binding reports it without naming the partition (and drops it when other
+ *     records arrived in the same call).
+ *  5. up to maxRecords records are fetched; records of partitions revoked, stalled or sought
+ *     meanwhile are dropped (partitions.ts).
+ *
+ * Each consume call occupies a libuv thread-pool thread for up to 100 ms; a process with many
+ * consumers polling at once should raise UV_THREADPOOL_SIZE above their number.
+ */
+import rdkafka, { type KafkaConsumer, type Message, type TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import {
+  LogError,
+  OffsetOutOfRangeError,
+  type ConsumerOptions,
+  type LogConsumer,
+  type LogRecord,
+  type TopicPartition,
+} from '../../ports/log.ts';
+import type { KafkaAdmin } from './admin.ts';
+import { CODES, ErrorThrottle, codeOf, describeVendorError, toLogError, viaCallback, type VendorError } from './errors.ts';
+import { METADATA_REFRESH_MS, consumerConfig, type ResolvedKafkaOptions } from './options.ts';
+import { PartitionTable, type PartitionState } from './partitions.ts';
+import { OFFSET_BEGINNING, Rebalancer, type AssignmentClient } from './rebalance.ts';
+
+/** Longest single wait (ms) inside librdkafka. */
+const ROUND_MS = 100;
+
+/** The native consumer, with the calls its typings omit. */
+type NativeConsumer = KafkaConsumer &
+  AssignmentClient & {
+    commitCb(offsets: TopicPartitionOffset[], cb: (err: unknown) => void): unknown;
+    setDefaultIsTimeoutOnlyForFirstMessage(value: boolean): void;
+  };
+
+export interface ConsumerContext {
+  options: ResolvedKafkaOptions;
+  admin: KafkaAdmin;
+  secrets: readonly (string | undefined)[];
+  /** Called once the consumer left its group. */
+  forget(consumer: KafkaLogConsumer): void;
+}
+
+export class KafkaLogConsumer implements LogConsumer {
+  private readonly client: NativeConsumer;
+  private readonly table = new PartitionTable();
+  private readonly rebalancer: Rebalancer;
+  private readonly pattern: RegExp;
+  private readonly errors: ErrorThrottle;
+  private readonly outOfRange: OffsetOutOfRangeError[] = [];
+  private started: Promise<void> | null = null;
+  private subscription: string[] = [];
+  private nextRefresh = 0;
+  private nextRangeCheck = 0;
+  /** librdkafka reported an out-of-range fetch that is not attributed yet. */
+  private suspect = false;
+  private inFlight: Promise<unknown> | null = null;
+  /** close() started: poll and seek reject. */
+  private leaving = false;
+  /** close() finished: everything rejects. */
+  private closed = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: ConsumerContext,
+    private readonly options: ConsumerOptions,
+  ) {
+    const { groupId, topicPattern } = options;
+    if (typeof groupId !== 'string' || groupId.length === 0 || groupId.length > 255) {
+      throw new LogError(`invalid consumer group id ${JSON.stringify(groupId)}`, 'invalid');
+    }
+    if (!(topicPattern instanceof RegExp)) throw new LogError('topicPattern must be a RegExp', 'invalid');
+    this.pattern = new RegExp(topicPattern.source, topicPattern.flags.replace(/[gy]/g, ''));
+    const logger = ctx.options.logger;
+    const fields = { group: groupId, member: this.memberId };
+    this.errors = new ErrorThrottle((_code, err, suppressed) =>
+      logger.warn('kafka consumer error', { ...fields, ...describeVendorError(err), suppressed }),
+    );
+    try {
+      this.client = new rdkafka.KafkaConsumer({
+        ...consumerConfig(ctx.options, groupId),
+        // Called asynchronously, never before the constructor returned.
+        rebalance_cb: (err: { code: number }, tps: TopicPartition[]) => this.rebalancer.onRebalance(err, tps),
+      } as never) as NativeConsumer;
+    } catch (err) {
+      throw toLogError('create a Kafka consumer', err, 'invalid', ctx.secrets);
+    }
+    this.client.on('event.error', (err: VendorError) => this.errors.push(err));
+    this.rebalancer = new Rebalancer({
+      client: this.client,
+      table: this.table,
+      listener: options.listener,
+      committed: (tps) => this.committedOffsets(tps),
+      warn: (msg, more) => logger.warn(msg, { ...fields, ...more }),
+    });
+  }
+
+  /** Identity for diagnostics: the given memberId, else the group id. */
+  get memberId(): string {
+    return this.options.memberId ?? this.options.groupId;
+  }
+
+  /**
+   * Up to maxRecords records, in offset order per partition; waits up to maxWaitMs for the first
+   * and answers [] when none came. Rejects OffsetOutOfRangeError for a stalled partition,
+   * 'closed' once closed, 'invalid' for bad arguments or a concurrent poll, 'unavailable' when
+   * the group's committed offsets cannot be read, and with a listener's error after handling
+   * the rebalance it failed in.
+   */
+  async poll(maxRecords: number, maxWaitMs: number): Promise<LogRecord[]> {
+    if (this.leaving) throw new LogError(`consumer ${this.memberId} is closed`, 'closed');
+    if (this.inFlight !== null) throw new LogError('poll is already running on this consumer', 'invalid');
+    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) throw new LogError(`invalid maxRecords ${maxRecords}`, 'invalid');
+    if (!(maxWaitMs >= 0)) throw new LogError(`invalid maxWaitMs ${maxWaitMs}`, 'invalid');
+    const run = this.pollRounds(maxRecords, Date.now() + maxWaitMs);
+    this.inFlight = run;
+    try {
+      return await run;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  /** The next poll of tp starts at offset (also clears a stall). Throws 'invalid' unless assigned. */
+  seek(tp: TopicPartition, offset: number): void {
+    if (this.leaving) throw new LogError(`consumer ${this.memberId} is closed`, 'closed');
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new LogError(`invalid seek offset ${offset}`, 'invalid');
+    if (!this.table.seek(tp, offset)) {
+      throw new LogError(`cannot seek ${tp.topic}[${tp.partition}]: not assigned to ${this.memberId}`, 'invalid');
+    }
+  }
+
+  /** Stores `offset` as the group's next offset of tp (also for partitions not held). */
+  async commit(tp: TopicPartition, offset: number): Promise<void> {
+    if (this.closed) throw new LogError(`consumer ${this.memberId} is closed`, 'closed');
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new LogError(`invalid commit offset ${offset}`, 'invalid');
+    await this.start();
+    const what = `commit offset ${offset} of ${tp.topic}[${tp.partition}]`;
+    await viaCallback(what, (cb) => this.client.commitCb([{ topic: tp.topic, partition: tp.partition, offset }], cb));
+  }
+
+  /** The group's committed next offset of tp, or null when it never committed one. */
+  async committed(tp: TopicPartition): Promise<number | null> {
+    if (this.closed) throw new LogError(`consumer ${this.memberId} is closed`, 'closed');
+    await this.start();
+    return (await this.committedOffsets([tp]))[0];
+  }
+
+  assignment(): TopicPartition[] {
+    return this.table.assignment();
+  }
+
+  /**
+   * Waits for a running poll, hands back what librdkafka offered meanwhile, runs onRevoke for
+   * every held partition (it may still commit), then leaves the group. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.leaving = true;
+      await this.inFlight?.catch(() => undefined);
+      const connected = this.started !== null && (await this.started.then(() => true, () => false));
+      this.rebalancer.drain();
+      const held = this.table.clear();
+      try {
+        if (held.length > 0) await this.options.listener.onRevoke(held.map((s) => ({ ...s.tp })));
+      } finally {
+        if (connected) await this.leave();
+        this.closed = true;
+        this.ctx.forget(this);
+      }
+    })();
+    return this.closing;
+  }
+
+  private async pollRounds(maxRecords: number, deadline: number): Promise<LogRecord[]> {
+    await this.start();
+    for (;;) {
+      if (this.leaving) return [];
+      await this.refreshSubscription();
+      await this.rebalancer.run();
+      if (this.leaving) return [];
+      await this.applySeeks();
+      await this.checkRanges();
+      const stalled = this.outOfRange.shift();
+      if (stalled !== undefined) throw stalled;
+      const records = await this.fetch(maxRecords, Math.max(0, Math.min(ROUND_MS, deadline - Date.now())));
+      if (records.length > 0) return records;
+      if (Date.now() >= deadline) return [];
+    }
+  }
+
+  /** Connects once; a failed attempt is retried by the next call. */
+  private start(): Promise<void> {
+    this.started ??= viaCallback(
+      `connect consumer ${this.memberId}`,
+      (cb) => this.client.connect({ allTopics: false, timeout: this.ctx.options.requestTimeoutMs }, cb),
+      this.ctx.secrets,
+    ).then(
+      () => this.client.setDefaultIsTimeoutOnlyForFirstMessage(true),
+      (err: unknown) => {
+        this.started = null;
+        throw err;
+      },
+    );
+    return this.started;
+  }
+
+  /** Subscribes to the topics matching the pattern, by name; refreshed every METADATA_REFRESH_MS. */
+  private async refreshSubscription(): Promise<void> {
+    if (Date.now() < this.nextRefresh) return;
+    this.nextRefresh = Date.now() + METADATA_REFRESH_MS;
+    let topics: string[];
+    try {
+      topics = (await this.ctx.admin.listTopics()).filter((t) => this.pattern.test(t));
+    } catch (err) {
+      this.ctx.options.logger.warn('kafka consumer cannot list topics', { member: this.memberId, error: String(err) });
+      return;
+    }
+    if (topics.join('\n') === this.subscription.join('\n')) return;
+    try {
+      if (topics.length > 0) this.client.subscribe(topics);
+      else this.client.unsubscribe();
+      this.subscription = topics;
+    } catch (err) {
+      this.ctx.options.logger.warn('kafka consumer cannot subscribe', { member: this.memberId, error: String(err) });
+    }
+  }
+
+  /**
+   * Tells librdkafka about seeks. librdkafka refuses to seek a partition whose fetcher stopped
+   * after an error (ERR__STATE); such partitions are assigned again at the position instead.
+   */
+  private async applySeeks(): Promise<void> {
+    const pending = this.table.list().filter((s) => s.seekPending && s.phase === 'active');
+    if (pending.length === 0) return;
+    const seqs = pending.map((s) => s.resetSeq);
+    const refused: PartitionState[] = [];
+    await Promise.all(
+      pending.map(async (s) => {
+        const target = { ...s.tp, offset: s.position ?? OFFSET_BEGINNING };
+        await viaCallback(`seek ${s.key}`, (cb) => this.client.seek(target, this.ctx.options.requestTimeoutMs, cb)).catch(
+          () => refused.push(s),
+        );
+      }),
+    );
+    try {
+      if (refused.length > 0) this.rebalancer.reassign(refused);
+    } catch (err) {
+      // Retried on the next poll: the seeks stay pending.
+      this.ctx.options.logger.warn('kafka consumer cannot restart partitions', { member: this.memberId, error: String(err) });
+      return;
+    }
+    pending.forEach((s, i) => {
+      if (s.resetSeq === seqs[i]) s.seekPending = false;
+    });
+  }
+
+  /** Stalls partitions whose position lies outside the stored offsets (see the file comment). */
+  private async checkRanges(): Promise<void> {
+    const now = Date.now();
+    const periodic = now >= this.nextRangeCheck;
+    const suspect = this.suspect;
+    const active = this.table.list().filter((s) => s.phase === 'active' && !s.seekPending);
+    const due = active.filter((s) => s.unverified || suspect || (periodic && !s.progressed));
+    if (periodic) {
+      this.nextRangeCheck = now + METADATA_REFRESH_MS;
+      for (const s of active) s.progressed = false;
+    }
+    this.suspect = false;
+    if (due.length === 0) return;
+    let ranges: Awaited<ReturnType<KafkaAdmin['ranges']>>;
+    try {
+      ranges = await this.ctx.admin.ranges(due.map((s) => s.tp));
+    } catch (err) {
+      this.suspect ||= suspect;
+      this.ctx.options.logger.warn('kafka consumer cannot read offsets', { member: this.memberId, error: String(err) });
+      return;
+    }
+    let attributed = false;
+    const healthy: PartitionState[] = [];
+    for (const s of due) {
+      const range = ranges.get(s.key);
+      if (range === undefined || range instanceof Error || this.table.get(s.tp) !== s || s.phase !== 'active') continue;
+      if (s.position !== null && (s.position < range.low || s.position > range.high)) {
+        s.phase = 'stalled';
+        s.unverified = false;
+        attributed = true;
+        this.outOfRange.push(new OffsetOutOfRangeError({ ...s.tp }, s.position, range.low, range.high));
+      } else {
+        s.unverified = false;
+        healthy.push(s);
+      }
+    }
+    // An out-of-range fetch of a partition whose position is back in range by now (records were
+    // appended meanwhile) leaves its fetcher stopped: start it again.
+    if (suspect && !attributed) for (const s of healthy) this.table.refetch(s);
+  }
+
+  /** One consume call of up to waitMs; answers the records poll may return. */
+  private async fetch(maxRecords: number, waitMs: number): Promise<LogRecord[]> {
+    const seq = this.table.sequence();
+    const started = Date.now();
+    this.client.setDefaultConsumeTimeout(waitMs);
+    let messages: Message[];
+    try {
+      messages = await new Promise<Message[]>((resolve, reject) =>
+        this.client.consume(maxRecords, (err, batch) => (err ? reject(err) : resolve(batch))),
+      );
+    } catch (err) {
+      const code = codeOf(err);
+      if (code === CODES.ERR__AUTO_OFFSET_RESET || code === CODES.ERR_OFFSET_OUT_OF_RANGE) this.suspect = true;
+      else if (code !== CODES.ERR_UNKNOWN_TOPIC_OR_PART && code !== CODES.ERR__UNKNOWN_PARTITION) {
+        this.errors.push(err as VendorError);
+      }
+      const rest = waitMs - (Date.now() - started);
+      if (rest > 0 && !this.suspect) await new Promise((resolve) => setTimeout(resolve, rest));
+      return [];
+    }
+    return this.table.accept(messages, seq);
+  }
+
+  /** Committed offsets of tps (null where none), read from the group coordinator. */
+  private async committedOffsets(tps: TopicPartition[]): Promise<Array<number | null>> {
+    const found = await viaCallback<TopicPartitionOffset[]>('read committed offsets', (cb) =>
+      this.client.committed(tps.map((tp) => ({ topic: tp.topic, partition: tp.partition })), this.ctx.options.requestTimeoutMs, cb),
+    );
+    return tps.map((tp) => {
+      const entry = found.find((f) => f.topic === tp.topic && f.partition === tp.partition);
+      return entry !== undefined && typeof entry.offset === 'number' && entry.offset >= 0 ? entry.offset : null;
+    });
+  }
+
+  /** Unsubscribes and disconnects (librdkafka's final revoke is answered by the drained rebalancer). */
+  private async leave(): Promise<void> {
+    try {
+      this.client.unsubscribe();
+    } catch {
+      // Not subscribed.
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.ctx.options.requestTimeoutMs);
+      try {
+        this.client.disconnect(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}

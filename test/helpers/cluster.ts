@@ -1,0 +1,41 @@
+/** Several quiver processes forming one cluster on the real services, for integration tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startQuiverProcess, type QuiverProcess } from './quiver-process.ts';
+
+export interface Cluster {
+  env: Record<string, string>;
+  proxies: QuiverProcess[];
+  indexers: Array<QuiverProcess | null>;
+  /** Starts (or restarts) indexer i. */
+  startIndexer(i: number): Promise<QuiverProcess>;
+  startProxy(i: number): Promise<QuiverProcess>;
+  close(): Promise<void>;
+}
+
+export async function startCluster(env: Record<string, string>, proxies: number, indexers: number): Promise<Cluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'quiver-cluster-'));
+  const c: Cluster = {
+    env,
+    proxies: [],
+    indexers: new Array(indexers).fill(null),
+    startIndexer: async (i) => {
+      const p = await startQuiverProcess({ command: 'indexer', dataDir: join(dir, `indexer-${i}`), env });
+      c.indexers[i] = p;
+      return p;
+    },
+    startProxy: async (i) => {
+      const p = await startQuiverProcess({ command: 'proxy', dataDir: join(dir, `proxy-${i}`), env });
+      c.proxies[i] = p;
+      return p;
+    },
+    close: async () => {
+      await Promise.all([...c.proxies, ...c.indexers].map((p) => p?.kill()));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  for (let i = 0; i < proxies; i++) await c.startProxy(i);
+  for (let i = 0; i < indexers; i++) await c.startIndexer(i);
+  return c;
+}
