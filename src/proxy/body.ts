@@ -26,10 +26,20 @@ export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.inf
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue.path.join('.');
-  const missing =
-    issue.code === 'invalid_type' && (issue.input === undefined || (issue.message ?? '').includes('received undefined'));
+  // Absent (or null) is a missing parameter; a value of the wrong type is a binding error.
+  const missing = issue.code === 'invalid_type' && valueAt(value, issue.path) == null;
   if (missing || (issue.code === 'too_small' && issue.origin === 'string')) throw missingParameter(path);
   throw new QuiverError(ErrorCode.NotJson, `can only accept json format request, error: ${path}: ${issue.message}`);
+}
+
+/** The value at `path` inside `root` (undefined when some step is absent). */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
 }
 
 /** A required non-empty string (missing or "" answers 1802). */

@@ -11,6 +11,7 @@ export const ErrorCode = {
   PartitionNotFound: 200,
   IndexNotFound: 700,
   DatabaseNotFound: 800,
+  FieldNotFound: 1700,
   InvalidParameter: 1100,
   NotAuthenticated: 1800,
   NotJson: 1801,

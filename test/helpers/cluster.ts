@@ -8,8 +8,8 @@ export interface Cluster {
   env: Record<string, string>;
   proxies: QuiverProcess[];
   indexers: Array<QuiverProcess | null>;
-  /** Starts (or restarts) indexer i. */
-  startIndexer(i: number): Promise<QuiverProcess>;
+  /** Starts (or restarts) indexer i, with extra environment if given. */
+  startIndexer(i: number, extraEnv?: Record<string, string>): Promise<QuiverProcess>;
   startProxy(i: number): Promise<QuiverProcess>;
   close(): Promise<void>;
 }
@@ -20,8 +20,8 @@ export async function startCluster(env: Record<string, string>, proxies: number,
     env,
     proxies: [],
     indexers: new Array(indexers).fill(null),
-    startIndexer: async (i) => {
-      const p = await startQuiverProcess({ command: 'indexer', dataDir: join(dir, `indexer-${i}`), env });
+    startIndexer: async (i, extraEnv = {}) => {
+      const p = await startQuiverProcess({ command: 'indexer', dataDir: join(dir, `indexer-${i}`), env: { ...env, ...extraEnv } });
       c.indexers[i] = p;
       return p;
     },

@@ -138,6 +138,8 @@ describe('cluster on Kafka, S3 and Redis', () => {
     const after = await retry(() => milvus(b.url, 'entities/search', query, INT64), (v) => v?.code === 0, 60_000);
     assert.equal(after.code, 0, JSON.stringify(after));
     assert.deepEqual(after.data.map((x: { id: number }) => x.id), before.data.map((x: { id: number }) => x.id));
+    const processes = [...cluster.proxies, ...cluster.indexers].filter((p) => p !== null);
+    assert.ok(processes.some((p) => p!.logs().includes('restored from object-store backups')), 'a process restored the coordinator');
     const count = await retry(() => strongCount(b.url), (n) => n === acked.length, 60_000);
     assert.equal(count, acked.length);
     // Still writable afterwards, with fresh ids that collide with nothing.

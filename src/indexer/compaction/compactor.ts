@@ -17,8 +17,11 @@ import type { ShardState } from '../shard-state.ts';
 import { mergeSegments } from './merge.ts';
 import { pickCompaction } from './policy.ts';
 
-/** How long replaced segment files stay readable, ms. */
-const GC_DELAY_MS = 30_000;
+/** How long replaced segment files stay readable (replicas still loading them, a manifest backup racing a hand-over), ms. */
+const GC_DELAY_MS = 10 * 60_000;
+
+/** Pause before a failed compaction is tried again, ms. */
+const RETRY_DELAY_MS = 5_000;
 
 export interface CompactorDeps {
   catalog: Catalog;
@@ -69,8 +72,10 @@ export class Compactor {
     const plan = pickCompaction(state.owned.manifest, this.deps.config, full);
     if (!plan) return;
     state.compacting = true;
+    let failed = false;
     void this.run(state, plan)
       .catch((err) => {
+        failed = true;
         if (!(err instanceof FencedError)) {
           this.deps.logger.error('compaction failed; will retry', { shard: state.shard, error: (err as Error).message });
         }
@@ -78,13 +83,15 @@ export class Compactor {
       .finally(() => {
         state.compacting = false;
         if (state.status !== 'active') return;
-        // Merges cascade (a new segment may complete a tier); a full request that waited runs now.
+        // Merges cascade: a new segment may complete a tier, and segments flushed meanwhile may be
+        // due. A full request that waited runs now; a failed one is retried, after a pause.
+        if (failed && full) state.fullCompactionPending = true;
         const fullNext = state.fullCompactionPending;
-        if (fullNext || !full) setTimeout(() => this.schedule(state, fullNext), 0).unref?.();
+        this.later(() => this.schedule(state, fullNext), failed ? RETRY_DELAY_MS : 0);
       });
   }
 
-  /** Cancels deferred deletions (their segments stay as orphans). */
+  /** Cancels deferred deletions (their segments stay as orphans) and scheduled retries. */
   cancelPending(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -139,9 +146,16 @@ export class Compactor {
 
   private deferDelete(collectionId: number, shard: number, ids: string[], delayMs: number): void {
     if (ids.length === 0) return;
+    this.later(() => {
+      for (const id of ids) void this.deps.segments.remove(collectionId, shard, id).catch(() => undefined);
+    }, delayMs);
+  }
+
+  /** Runs fn after delayMs unless cancelPending comes first; never keeps the process alive. */
+  private later(fn: () => void, delayMs: number): void {
     const t = setTimeout(() => {
       this.timers.delete(t);
-      for (const id of ids) void this.deps.segments.remove(collectionId, shard, id).catch(() => undefined);
+      fn();
     }, delayMs);
     t.unref?.();
     this.timers.add(t);

@@ -38,7 +38,10 @@ export interface SearchPlan {
   rangeFilter?: number;
   filter: CompiledFilter | null;
   partitionIds: number[] | null;
+  /** Group hits by this field's value (see groupingDynamic). */
   groupingField?: string;
+  /** True when groupingField is a key of the dynamic field, not a schema field. */
+  groupingDynamic?: boolean;
   groupSize?: number;
   strictGroupSize?: boolean;
 }

@@ -4,7 +4,7 @@
  * `groupSize` hits of each distinct grouping value until `limit` groups are found.
  */
 import { invalidParameter } from '../../shared/errors.ts';
-import type { CollectionInfo, MetricType } from '../../shared/schema/types.ts';
+import { DYNAMIC_FIELD, type CollectionInfo, type MetricType } from '../../shared/schema/types.ts';
 import { better } from '../../shared/vector/metrics.ts';
 import type { Hit, SearchPlan } from '../read/read-tier.ts';
 import { acceptor, type Visibility } from './rows.ts';
@@ -19,6 +19,13 @@ interface Candidate {
 
 function groupKey(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
+}
+
+/** The grouping value of a hit: its schema field, or its dynamic key (null when absent). */
+function groupValue(hit: Hit, field: string, dynamic: boolean): unknown {
+  if (!dynamic) return hit.source.scalars[field]?.[hit.row] ?? null;
+  const meta = hit.source.scalars[DYNAMIC_FIELD]?.[hit.row] as Record<string, unknown> | null | undefined;
+  return meta && Object.hasOwn(meta, field) ? meta[field] : null;
 }
 
 /** Candidates per query from one shard snapshot. */
@@ -68,7 +75,7 @@ export function runSearch(c: CollectionInfo, snaps: ShardSnapshot[], plan: Searc
     const groups = new Map<string, Hit[]>();
     for (const cand of all) {
       const hit = toHit(cand);
-      const key = groupKey(hit.source.scalars[grouping]?.[hit.row] ?? null);
+      const key = groupKey(groupValue(hit, grouping, plan.groupingDynamic === true));
       const g = groups.get(key);
       if (g) {
         if (g.length < groupSize) g.push(hit);

@@ -11,7 +11,7 @@ const SEQUENCE_KEY = 'catalog/seq/rowid';
 /** Ids reserved per coordinator round trip. */
 const BLOCK = 1 << 16;
 /** First id handed out: leaves small numbers free for users who mix explicit ids. */
-const FIRST_ID = 1 << 40;
+const FIRST_ID = 2 ** 40;
 
 export class IdAllocator {
   private next = 0;

@@ -159,17 +159,25 @@ export class Catalog {
     return this.update(K.collection(db, name), () => collectionNotFound(db, name), change);
   }
 
-  /** Removes the collection and every alias that points at it. Returns what was removed. */
+  /**
+   * Removes the collection. Returns what was removed (null when it does not exist). As in Milvus,
+   * a collection that aliases still point at is not dropped (65535): the aliases go first.
+   */
   async dropCollection(db: string, name: string): Promise<CollectionInfo | null> {
     for (let i = 0; i < MAX_RETRIES; i++) {
       const cur = await this.coordinator.get(K.collection(db, name));
       if (!cur) return null;
       const c = JSON.parse(cur.value) as CollectionInfo;
-      const aliases = await this.aliasEntries(db, name);
+      const aliases = await this.aliasesOf(db, name);
+      if (aliases.length > 0) {
+        throw new QuiverError(
+          ErrorCode.Unexpected,
+          `unable to drop the collection [${name}] because it has associated aliases [${aliases.join(' ')}], please remove all aliases before dropping the collection`,
+        );
+      }
       const ops: CommitOp[] = [
         { kind: 'delete', key: K.collection(db, name), expectedVersion: cur.version },
         { kind: 'delete', key: K.collectionById(c.id) },
-        ...aliases.map((a): CommitOp => ({ kind: 'delete', key: a.key, expectedVersion: a.version })),
       ];
       try {
         await this.coordinator.commit(ops);

@@ -25,6 +25,7 @@ export const ENV_KEYS: Record<string, string> = {
   QUIVER_KAFKA_CLIENT_ID: 'log.clientId',
   QUIVER_KAFKA_REPLICATION_FACTOR: 'log.replicationFactor',
   QUIVER_KAFKA_LINGER_MS: 'log.lingerMs',
+  QUIVER_KAFKA_SESSION_TIMEOUT_MS: 'log.sessionTimeoutMs',
   QUIVER_KAFKA_SECURITY_PROTOCOL: 'log.security.protocol',
   QUIVER_KAFKA_SASL_MECHANISM: 'log.security.saslMechanism',
   QUIVER_KAFKA_USERNAME: 'log.security.username',

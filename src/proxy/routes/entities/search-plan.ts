@@ -83,6 +83,21 @@ function queriesFrom(field: FieldSchema, data: unknown[]): VectorColumn {
   return concatColumns(parts);
 }
 
+/**
+ * What a search groups by, as Milvus resolves it: a scalar field of the schema, else a key of the
+ * dynamic field when the collection has one, else 1700 "groupBy field not found in schema".
+ */
+function groupingOf(c: CollectionInfo, name: string | undefined): Pick<SearchPlan, 'groupingField' | 'groupingDynamic'> {
+  if (!name) return {};
+  const f = c.fields.find((x) => x.name === name);
+  if (f) {
+    if (isVectorType(f.dataType)) throw invalidParameter(`group by field ${name} of type ${f.dataType} is not supported`);
+    return { groupingField: name };
+  }
+  if (c.enableDynamicField) return { groupingField: name, groupingDynamic: true };
+  throw new QuiverError(ErrorCode.FieldNotFound, `groupBy field not found in schema: field not found[field=${name}]`);
+}
+
 /** Builds the plan; fetches vectors by primary key when the request searches by `ids`. */
 export async function buildSearchPlan(
   ctx: RequestContext,
@@ -118,6 +133,11 @@ export async function buildSearchPlan(
     throw missingParameter('SearchReqV2.Data');
   }
   const groupSize = input.groupSize ?? numberParam(p, 'group_size');
+  const radius = numberParam(p, 'radius');
+  const grouping = groupingOf(c, input.groupingField ?? (p.group_by_field as string | undefined));
+  if (grouping.groupingField !== undefined && radius !== undefined) {
+    throw invalidParameter('Not allowed to do range-search when doing search-group-by');
+  }
   return {
     annsField: field.name,
     metric,
@@ -125,11 +145,11 @@ export async function buildSearchPlan(
     limit,
     offset,
     ef: numberParam(p, 'ef'),
-    radius: numberParam(p, 'radius'),
+    radius,
     rangeFilter: numberParam(p, 'range_filter'),
     filter,
     partitionIds,
-    groupingField: input.groupingField ?? (p.group_by_field as string | undefined),
+    ...grouping,
     groupSize,
     strictGroupSize: input.strictGroupSize,
   };

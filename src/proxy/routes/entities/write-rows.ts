@@ -22,7 +22,8 @@ export async function writeRows(ctx: RequestContext, body: z.infer<typeof writeB
   if (body.data.length === 0) throw invalidParameter('data is empty');
   const partitionId = writePartitionId(c, body.partitionName);
   const pk = primaryField(c);
-  const ids = pk.autoId && mode === 'insert' && pk.dataType === 'Int64' ? await ctx.services.ids.allocate(body.data.length) : [];
+  // Auto ids come from one sequence for Int64 and VarChar keys alike (VarChar keys get their text).
+  const ids = pk.autoId && mode === 'insert' ? await ctx.services.ids.allocate(body.data.length) : [];
   const batch = validateRows(c, body.data, {
     partitionId,
     mode,

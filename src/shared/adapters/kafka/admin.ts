@@ -23,6 +23,20 @@ const PROPAGATION_POLL_MS = 50;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Partition errors that pass once leadership settles (new topics, leader elections). */
+const TRANSIENT = new Set<number>([
+  CODES.ERR_LEADER_NOT_AVAILABLE,
+  CODES.ERR_NOT_LEADER_FOR_PARTITION,
+  CODES.ERR_REPLICA_NOT_AVAILABLE,
+  CODES.ERR_FENCED_LEADER_EPOCH,
+  CODES.ERR_UNKNOWN_LEADER_EPOCH,
+  CODES.ERR_OFFSET_NOT_AVAILABLE,
+  CODES.ERR_REQUEST_TIMED_OUT,
+  CODES.ERR__TRANSPORT,
+]);
+
+const isTransient = (err: LogError): boolean => TRANSIENT.has(codeOf(err.cause) ?? 0);
+
 export class KafkaAdmin {
   private readonly client: IAdminClient & {
     getMetadata(options: object, cb: (err: unknown, data: { topics: Array<{ name: string; partitions: Array<{ leader: number }> }> }) => void): void;
@@ -47,7 +61,7 @@ export class KafkaAdmin {
 
   /**
    * Creates the topic (records stamped with the broker's append time) and waits until every
-   * partition has a leader. Succeeds when it exists with the same partition count; rejects
+   * partition has a leader that serves offset requests. Succeeds when it exists with the same partition count; rejects
    * 'invalid' when it exists with another.
    */
   async createTopic(topic: string, partitions: number): Promise<void> {
@@ -76,7 +90,9 @@ export class KafkaAdmin {
         if (found !== null && existed && found.partitions !== partitions) {
           throw new LogError(`topic ${topic} exists with ${found.partitions} partitions, not ${partitions}`, 'invalid');
         }
-        if (found !== null && found.partitions === partitions && found.led) return;
+        if (found !== null && found.partitions === partitions && found.led && (await this.servable(topic, partitions))) {
+          return;
+        }
         if (Date.now() > deadline) {
           throw new LogError(`topic ${topic} exists but its partitions have no leader yet`, 'unavailable');
         }
@@ -111,12 +127,19 @@ export class KafkaAdmin {
     return (await this.describe(topic))?.partitions ?? null;
   }
 
-  /** Earliest and next offsets of one partition. Rejects 'unknown-topic' / 'invalid' for missing ones. */
+  /**
+   * Earliest and next offsets of one partition, retrying transient leadership errors within the
+   * request timeout. Rejects 'unknown-topic' / 'invalid' for missing topics / partitions.
+   */
   async range(tp: TopicPartition): Promise<OffsetRange> {
-    const ranges = await this.ranges([tp]);
-    const found = ranges.get(tpKey(tp));
-    if (found instanceof Error) throw await this.explain(tp, found);
-    return found!;
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const found = (await this.ranges([tp])).get(tpKey(tp));
+      if (found !== undefined && !(found instanceof Error)) return found;
+      const err = found ?? new LogError(`read offsets of ${tpKey(tp)}: no answer`, 'unavailable');
+      if (!isTransient(err) || Date.now() > deadline) throw await this.explain(tp, err);
+      await sleep(PROPAGATION_POLL_MS);
+    }
   }
 
   /**
@@ -150,20 +173,25 @@ export class KafkaAdmin {
    */
   async trim(tp: TopicPartition, offset: number): Promise<void> {
     const what = `trim ${tpKey(tp)} to ${offset}`;
-    let results: Array<{ error?: unknown }>;
-    try {
-      results = await this.call(what, (cb) =>
-        this.client.deleteRecords([{ ...tp, offset }], { timeout: this.timeoutMs, operationTimeout: this.timeoutMs }, cb),
-      );
-    } catch (err) {
-      throw await this.explain(tp, err as LogError);
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      let results: Array<{ error?: unknown }>;
+      try {
+        results = await this.call(what, (cb) =>
+          this.client.deleteRecords([{ ...tp, offset }], { timeout: this.timeoutMs, operationTimeout: this.timeoutMs }, cb),
+        );
+      } catch (err) {
+        throw await this.explain(tp, err as LogError);
+      }
+      const failure = results[0]?.error;
+      if (failure === undefined) return;
+      if (codeOf(failure) === CODES.ERR_OFFSET_OUT_OF_RANGE) {
+        throw new LogError(`cannot ${what}: beyond the latest offset`, 'invalid', { cause: failure });
+      }
+      const err = toLogError(what, failure);
+      if (!isTransient(err) || Date.now() > deadline) throw await this.explain(tp, err);
+      await sleep(PROPAGATION_POLL_MS);
     }
-    const failure = results[0]?.error;
-    if (failure === undefined) return;
-    if (codeOf(failure) === CODES.ERR_OFFSET_OUT_OF_RANGE) {
-      throw new LogError(`cannot ${what}: beyond the latest offset`, 'invalid', { cause: failure });
-    }
-    throw await this.explain(tp, toLogError(what, failure));
   }
 
   /** Releases the client. */
@@ -173,6 +201,13 @@ export class KafkaAdmin {
     } catch {
       // Already disconnected.
     }
+  }
+
+  /** Whether every partition of the topic answers offset requests. */
+  private async servable(topic: string, partitions: number): Promise<boolean> {
+    const tps = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+    const ranges = await this.ranges(tps).catch(() => null);
+    return ranges !== null && [...ranges.values()].every((r) => !(r instanceof Error)) && ranges.size === partitions;
   }
 
   /** Partition count and whether every partition has a leader; null when the topic is absent. */

@@ -7,22 +7,14 @@
  * API pushes records into eachMessage/eachBatch from its own loop and would need a buffer and a
  * second flow control between the two.
  *
- * How poll works, per round (each round waits at most 100 ms in librdkafka, so rebalances, seeks
- * and close are handled promptly even during a long poll):
- *  1. subscription: the topics matching topicPattern are looked up (every second) and subscribed
- *     by name. The pattern is matched here with JavaScript's RegExp, because librdkafka's own
- *     "^regex" subscriptions use POSIX regular expressions, where e.g. \d does not exist.
- *  2. rebalances queued by librdkafka run (rebalance.ts): onRevoke/onAssign complete before any
- *     record of an assigned partition is fetched.
- *  3. seeks are applied to librdkafka.
- *  4. out-of-range check: positions set by seek or taken from the committed offset, and (every
- *     second, or at once after librdkafka reported an out-of-range fetch) positions of partitions
- *     that returned nothing, are compared with the partitions' earliest and latest offsets. A
- *     position outside them stalls its partition and poll rejects with OffsetOutOfRangeError
- *     (one per call); the other partitions go on. librdkafka runs with auto.offset.reset=error,
- *     so it never jumps over missing records itself; its own error is only a trigger here,
- *     because the binding reports it without naming the partition (and drops it when other
- *     records arrived in the same call).
+ * How poll works, per round (each round waits at most 100 ms inside librdkafka, so rebalances,
+ * seeks and close are handled promptly even during a long poll):
+ *  1. the subscription follows the topics matching topicPattern (subscription.ts);
+ *  2. rebalances queued by librdkafka run: onRevoke/onAssign complete before any record of an
+ *     assigned partition is fetched (rebalance.ts);
+ *  3. seeks are handed to librdkafka;
+ *  4. positions outside the stored offsets stall their partition and poll rejects with
+ *     OffsetOutOfRangeError, one per call, while the other partitions go on (range-guard.ts);
  *  5. up to maxRecords records are fetched; records of partitions revoked, stalled or sought
  *     meanwhile are dropped (partitions.ts).
  *
@@ -42,7 +34,9 @@ import type { KafkaAdmin } from './admin.ts';
 import { CODES, ErrorThrottle, codeOf, describeVendorError, toLogError, viaCallback, type VendorError } from './errors.ts';
 import { METADATA_REFRESH_MS, consumerConfig, type ResolvedKafkaOptions } from './options.ts';
 import { PartitionTable, type PartitionState } from './partitions.ts';
+import { RangeGuard } from './range-guard.ts';
 import { OFFSET_BEGINNING, Rebalancer, type AssignmentClient } from './rebalance.ts';
+import { TopicSubscription } from './subscription.ts';
 
 /** Longest single wait (ms) inside librdkafka. */
 const ROUND_MS = 100;
@@ -66,15 +60,12 @@ export class KafkaLogConsumer implements LogConsumer {
   private readonly client: NativeConsumer;
   private readonly table = new PartitionTable();
   private readonly rebalancer: Rebalancer;
-  private readonly pattern: RegExp;
+  private readonly subscription: TopicSubscription;
+  private readonly ranges: RangeGuard;
   private readonly errors: ErrorThrottle;
+  /** Stalled partitions not reported by poll yet. */
   private readonly outOfRange: OffsetOutOfRangeError[] = [];
   private started: Promise<void> | null = null;
-  private subscription: string[] = [];
-  private nextRefresh = 0;
-  private nextRangeCheck = 0;
-  /** librdkafka reported an out-of-range fetch that is not attributed yet. */
-  private suspect = false;
   private inFlight: Promise<unknown> | null = null;
   /** close() started: poll and seek reject. */
   private leaving = false;
@@ -91,10 +82,9 @@ export class KafkaLogConsumer implements LogConsumer {
       throw new LogError(`invalid consumer group id ${JSON.stringify(groupId)}`, 'invalid');
     }
     if (!(topicPattern instanceof RegExp)) throw new LogError('topicPattern must be a RegExp', 'invalid');
-    this.pattern = new RegExp(topicPattern.source, topicPattern.flags.replace(/[gy]/g, ''));
     const logger = ctx.options.logger;
     const fields = { group: groupId, member: this.memberId };
-    this.errors = new ErrorThrottle((_code, err, suppressed) =>
+    this.errors = new ErrorThrottle((err, suppressed) =>
       logger.warn('kafka consumer error', { ...fields, ...describeVendorError(err), suppressed }),
     );
     try {
@@ -112,8 +102,15 @@ export class KafkaLogConsumer implements LogConsumer {
       table: this.table,
       listener: options.listener,
       committed: (tps) => this.committedOffsets(tps),
+      info: (msg, more) => logger.info(msg, { ...fields, ...more }),
       warn: (msg, more) => logger.warn(msg, { ...fields, ...more }),
     });
+    this.subscription = new TopicSubscription(topicPattern, this.client, ctx.admin, METADATA_REFRESH_MS, (msg, error) =>
+      logger.warn(msg, { ...fields, error }),
+    );
+    this.ranges = new RangeGuard(ctx.admin, this.table, METADATA_REFRESH_MS, (error) =>
+      logger.warn('kafka consumer cannot read offsets', { ...fields, error }),
+    );
   }
 
   /** Identity for diagnostics: the given memberId, else the group id. */
@@ -197,11 +194,11 @@ export class KafkaLogConsumer implements LogConsumer {
     await this.start();
     for (;;) {
       if (this.leaving) return [];
-      await this.refreshSubscription();
+      await this.subscription.refresh();
       await this.rebalancer.run();
       if (this.leaving) return [];
       await this.applySeeks();
-      await this.checkRanges();
+      this.outOfRange.push(...(await this.ranges.check()));
       const stalled = this.outOfRange.shift();
       if (stalled !== undefined) throw stalled;
       const records = await this.fetch(maxRecords, Math.max(0, Math.min(ROUND_MS, deadline - Date.now())));
@@ -224,27 +221,6 @@ export class KafkaLogConsumer implements LogConsumer {
       },
     );
     return this.started;
-  }
-
-  /** Subscribes to the topics matching the pattern, by name; refreshed every METADATA_REFRESH_MS. */
-  private async refreshSubscription(): Promise<void> {
-    if (Date.now() < this.nextRefresh) return;
-    this.nextRefresh = Date.now() + METADATA_REFRESH_MS;
-    let topics: string[];
-    try {
-      topics = (await this.ctx.admin.listTopics()).filter((t) => this.pattern.test(t));
-    } catch (err) {
-      this.ctx.options.logger.warn('kafka consumer cannot list topics', { member: this.memberId, error: String(err) });
-      return;
-    }
-    if (topics.join('\n') === this.subscription.join('\n')) return;
-    try {
-      if (topics.length > 0) this.client.subscribe(topics);
-      else this.client.unsubscribe();
-      this.subscription = topics;
-    } catch (err) {
-      this.ctx.options.logger.warn('kafka consumer cannot subscribe', { member: this.memberId, error: String(err) });
-    }
   }
 
   /**
@@ -276,47 +252,6 @@ export class KafkaLogConsumer implements LogConsumer {
     });
   }
 
-  /** Stalls partitions whose position lies outside the stored offsets (see the file comment). */
-  private async checkRanges(): Promise<void> {
-    const now = Date.now();
-    const periodic = now >= this.nextRangeCheck;
-    const suspect = this.suspect;
-    const active = this.table.list().filter((s) => s.phase === 'active' && !s.seekPending);
-    const due = active.filter((s) => s.unverified || suspect || (periodic && !s.progressed));
-    if (periodic) {
-      this.nextRangeCheck = now + METADATA_REFRESH_MS;
-      for (const s of active) s.progressed = false;
-    }
-    this.suspect = false;
-    if (due.length === 0) return;
-    let ranges: Awaited<ReturnType<KafkaAdmin['ranges']>>;
-    try {
-      ranges = await this.ctx.admin.ranges(due.map((s) => s.tp));
-    } catch (err) {
-      this.suspect ||= suspect;
-      this.ctx.options.logger.warn('kafka consumer cannot read offsets', { member: this.memberId, error: String(err) });
-      return;
-    }
-    let attributed = false;
-    const healthy: PartitionState[] = [];
-    for (const s of due) {
-      const range = ranges.get(s.key);
-      if (range === undefined || range instanceof Error || this.table.get(s.tp) !== s || s.phase !== 'active') continue;
-      if (s.position !== null && (s.position < range.low || s.position > range.high)) {
-        s.phase = 'stalled';
-        s.unverified = false;
-        attributed = true;
-        this.outOfRange.push(new OffsetOutOfRangeError({ ...s.tp }, s.position, range.low, range.high));
-      } else {
-        s.unverified = false;
-        healthy.push(s);
-      }
-    }
-    // An out-of-range fetch of a partition whose position is back in range by now (records were
-    // appended meanwhile) leaves its fetcher stopped: start it again.
-    if (suspect && !attributed) for (const s of healthy) this.table.refetch(s);
-  }
-
   /** One consume call of up to waitMs; answers the records poll may return. */
   private async fetch(maxRecords: number, waitMs: number): Promise<LogRecord[]> {
     const seq = this.table.sequence();
@@ -329,12 +264,12 @@ export class KafkaLogConsumer implements LogConsumer {
       );
     } catch (err) {
       const code = codeOf(err);
-      if (code === CODES.ERR__AUTO_OFFSET_RESET || code === CODES.ERR_OFFSET_OUT_OF_RANGE) this.suspect = true;
+      if (code === CODES.ERR__AUTO_OFFSET_RESET || code === CODES.ERR_OFFSET_OUT_OF_RANGE) this.ranges.reportOutOfRangeFetch();
       else if (code !== CODES.ERR_UNKNOWN_TOPIC_OR_PART && code !== CODES.ERR__UNKNOWN_PARTITION) {
         this.errors.push(err as VendorError);
       }
       const rest = waitMs - (Date.now() - started);
-      if (rest > 0 && !this.suspect) await new Promise((resolve) => setTimeout(resolve, rest));
+      if (rest > 0 && !this.ranges.pending) await new Promise((resolve) => setTimeout(resolve, rest));
       return [];
     }
     return this.table.accept(messages, seq);

@@ -114,34 +114,35 @@ export function viaCallback<T>(
 }
 
 /**
- * Reports repeated client error events (a broker down produces one per reconnect attempt) at
- * most once per code per `intervalMs`, through `report`.
+ * Reports repeated client errors (a broker down produces one per reconnect attempt) at most once
+ * per distinct error per `intervalMs`, with the number suppressed since the last report.
  */
 export class ErrorThrottle {
-  private readonly last = new Map<number, number>();
+  private readonly last = new Map<string, { at: number; suppressed: number }>();
 
   constructor(
-    private readonly report: (code: number, err: VendorError, suppressed: number) => void,
+    private readonly report: (err: VendorError, suppressed: number) => void,
     private readonly intervalMs = 10_000,
   ) {}
 
-  private readonly suppressed = new Map<number, number>();
-
-  /** Passes the error on unless the same code was reported within the interval. */
+  /** Passes the error on unless the same one was reported within the interval. */
   push(err: VendorError, now = Date.now()): void {
-    const last = this.last.get(err.code);
-    if (last !== undefined && now - last < this.intervalMs) {
-      this.suppressed.set(err.code, (this.suppressed.get(err.code) ?? 0) + 1);
+    const key = `${err.code}:${err.message}`;
+    const seen = this.last.get(key);
+    if (seen !== undefined && now - seen.at < this.intervalMs) {
+      seen.suppressed++;
       return;
     }
-    this.last.set(err.code, now);
-    const count = this.suppressed.get(err.code) ?? 0;
-    this.suppressed.delete(err.code);
-    this.report(err.code, err, count);
+    this.last.set(key, { at: now, suppressed: 0 });
+    this.report(err, seen?.suppressed ?? 0);
   }
 }
 
-/** A short description of a client error event for logs: code name and text. */
-export function describeVendorError(err: VendorError): { code: string; error: string } {
-  return { code: NAMES.get(err.code) ?? String(err.code), error: err.message };
+/**
+ * A client error for logs: its text, and its code name when it has one (error events of the
+ * binding carry only the text).
+ */
+export function describeVendorError(err: VendorError): { error: string; code?: string } {
+  const code = NAMES.get(err.code);
+  return err.code === -1 || code === undefined ? { error: err.message } : { error: err.message, code };
 }

@@ -45,6 +45,13 @@ export interface KafkaLogOptions {
    * others (a crashed indexer). Default 10000.
    */
   sessionTimeoutMs?: number;
+  /**
+   * Partition assignment strategy of consumer groups. 'cooperative-sticky' (default): a
+   * rebalance moves only the partitions that change owner, the others keep being consumed.
+   * 'range': the eager protocol (every rebalance revokes everything first), for groups shared
+   * with clients that only speak it.
+   */
+  assignor?: 'cooperative-sticky' | 'range';
   security?: KafkaSecurityOptions;
   logger?: Logger;
 }
@@ -60,6 +67,7 @@ export interface ResolvedKafkaOptions {
   sendTimeoutMs: number;
   requestTimeoutMs: number;
   sessionTimeoutMs: number;
+  assignor: 'cooperative-sticky' | 'range';
   security: KafkaSecurityOptions & { protocol: NonNullable<KafkaSecurityOptions['protocol']> };
   logger: Logger;
 }
@@ -100,6 +108,10 @@ export function resolveOptions(options: KafkaLogOptions): ResolvedKafkaOptions {
   if (!['none', 'lz4', 'zstd'].includes(compression)) {
     throw invalid('compression', `expected none, lz4 or zstd, got ${JSON.stringify(compression)}`);
   }
+  const assignor = options.assignor ?? 'cooperative-sticky';
+  if (assignor !== 'cooperative-sticky' && assignor !== 'range') {
+    throw invalid('assignor', `expected cooperative-sticky or range, got ${JSON.stringify(assignor)}`);
+  }
   const security = { ...options.security, protocol: options.security?.protocol ?? 'plaintext' };
   if (!['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'].includes(security.protocol)) {
     throw invalid('security.protocol', `unsupported protocol ${JSON.stringify(security.protocol)}`);
@@ -122,6 +134,7 @@ export function resolveOptions(options: KafkaLogOptions): ResolvedKafkaOptions {
     sendTimeoutMs: integer('sendTimeoutMs', options.sendTimeoutMs ?? 30_000, 1000, 3_600_000),
     requestTimeoutMs: integer('requestTimeoutMs', options.requestTimeoutMs ?? 15_000, 100, 600_000),
     sessionTimeoutMs: integer('sessionTimeoutMs', options.sessionTimeoutMs ?? 10_000, 3000, 600_000),
+    assignor,
     security,
     logger: options.logger ?? silentLogger,
   };
@@ -173,7 +186,9 @@ export function producerConfig(o: ResolvedKafkaOptions): RdKafkaConfig {
 /**
  * A consumer-group member. Offsets are only committed explicitly; an out-of-range position
  * raises an error ('auto.offset.reset' = error) instead of jumping; partitions move
- * incrementally (cooperative-sticky), so a rebalance does not stop the members' other partitions.
+ * incrementally (cooperative-sticky by default), so a rebalance does not stop the members' other
+ * partitions. Heartbeats every second let a rebalance start within about a second of a member
+ * joining or leaving.
  */
 export function consumerConfig(o: ResolvedKafkaOptions, groupId: string): RdKafkaConfig {
   return {
@@ -182,7 +197,7 @@ export function consumerConfig(o: ResolvedKafkaOptions, groupId: string): RdKafk
     'enable.auto.commit': false,
     'enable.auto.offset.store': false,
     'auto.offset.reset': 'error',
-    'partition.assignment.strategy': 'cooperative-sticky',
+    'partition.assignment.strategy': o.assignor,
     'session.timeout.ms': o.sessionTimeoutMs,
     'heartbeat.interval.ms': Math.min(1000, Math.floor(o.sessionTimeoutMs / 3)),
     'topic.metadata.refresh.interval.ms': METADATA_REFRESH_MS,

@@ -53,7 +53,7 @@ export class KafkaProducer {
     private readonly config: RdKafkaConfig,
     private readonly settings: ProducerSettings,
   ) {
-    this.errors = new ErrorThrottle((_code, err, suppressed) =>
+    this.errors = new ErrorThrottle((err, suppressed) =>
       settings.logger.warn('kafka producer error', { ...describeVendorError(err), suppressed }),
     );
   }
@@ -83,6 +83,7 @@ export class KafkaProducer {
         reject(err);
       };
       const delivered = (index: number): Delivered => (err, offset) => {
+        if (codeOf(err) === CODES.ERR__FATAL) this.retire(client, err as VendorError);
         if (settled) return;
         if (err) return fail(toLogError(what, err, 'unavailable', this.settings.secrets));
         offsets[index] = offset;
@@ -129,6 +130,7 @@ export class KafkaProducer {
           client.produce(topic, partition, value, keyBuffer, null, delivered(i));
           break;
         } catch (err) {
+          if (codeOf(err) === CODES.ERR__FATAL) this.retire(client, err as VendorError);
           if (codeOf(err) !== CODES.ERR__QUEUE_FULL) throw err;
           if (Date.now() > deadline) {
             throw new LogError(`send to topic ${topic}: the producer queue stayed full`, 'unavailable', { cause: err });
@@ -158,10 +160,7 @@ export class KafkaProducer {
     client.on('delivery-report', (err: unknown, report: DeliveryReport) =>
       (report.opaque as Delivered)(err, report.offset),
     );
-    client.on('event.error', (err: VendorError) => {
-      this.errors.push(err);
-      if (err.isFatal) this.retire(client, err);
-    });
+    client.on('event.error', (err: VendorError) => this.errors.push(err));
     await viaCallback(
       'connect the Kafka producer',
       (cb) => client.connect({ allTopics: false, timeout: this.settings.requestTimeoutMs }, cb),

@@ -44,6 +44,7 @@ export interface RebalancerDeps {
   listener: RebalanceListener;
   /** The group's committed offsets of `tps` (null where none), in order. */
   committed(tps: TopicPartition[]): Promise<Array<number | null>>;
+  info(msg: string, fields: Record<string, unknown>): void;
   warn(msg: string, fields: Record<string, unknown>): void;
 }
 
@@ -68,6 +69,11 @@ export class Rebalancer {
     const protocol = this.deps.client.rebalanceProtocol();
     if (protocol === 'COOPERATIVE' || protocol === 'EAGER') this.protocol = protocol;
     const tps = assignment.map((tp) => ({ topic: tp.topic, partition: tp.partition }));
+    this.deps.info(`kafka partitions ${kind === 'assign' ? 'assigned' : 'revoked'}`, {
+      partitions: tps.map((tp) => `${tp.topic}[${tp.partition}]`),
+      protocol,
+      closing: this.immediate,
+    });
     if (this.immediate) this.answer(kind, tps.map((tp) => ({ ...tp, offset: OFFSET_BEGINNING })));
     else this.events.push({ kind, tps });
   };
@@ -128,6 +134,8 @@ export class Rebalancer {
   }
 
   private async assign(tps: TopicPartition[]): Promise<void> {
+    // A cooperative rebalance that moves nothing to this member still waits for an answer.
+    if (tps.length === 0) return this.answer('assign', []);
     const states = this.deps.table.add(tps);
     try {
       await this.deps.listener.onAssign(states.map((s) => ({ ...s.tp })));

@@ -6,7 +6,9 @@
  *   returns, the coordinator works again without a restart.
  * - Bounded waiting: a command issued while disconnected waits in ioredis's offline queue for at
  *   most `maxRetriesPerRequest` + 1 reconnect attempts, and every command has a timeout; so no
- *   call hangs for longer than `commandTimeoutMs`.
+ *   call hangs for longer than `commandTimeoutMs`. Once the connection has been down for a
+ *   while (`ConnectionHealth`), calls fail at once instead of queueing: during a real outage
+ *   callers get their answer immediately, while a blip of a few hundred ms is still absorbed.
  * - No automatic resend of commands that were already written when the connection dropped:
  *   the server may have executed them, and running a commit twice could apply an unconditional
  *   commit twice or turn our own success into a ConflictError. Such calls fail with
@@ -35,13 +37,45 @@ export interface ScriptedRedis extends Redis {
   quiverLive(numKeys: number, ...args: string[]): Promise<Array<string | number>>;
 }
 
+/**
+ * Whether a connection is usable, from ioredis's events. `unavailableFor()` tells how long the
+ * connection has been failing, so callers can stop queueing work on a server that is gone.
+ */
+export class ConnectionHealth {
+  private downSince: number | undefined;
+  private lastError = 'not connected yet';
+
+  constructor(redis: Redis) {
+    const markDown = (err?: Error) => {
+      if (err !== undefined) this.lastError = err.message;
+      this.downSince ??= Date.now();
+    };
+    redis.on('error', markDown);
+    redis.on('close', () => markDown());
+    redis.on('ready', () => {
+      this.downSince = undefined;
+    });
+  }
+
+  /** Milliseconds since the connection failed, 0 while it works (or is connecting the first time). */
+  unavailableFor(): number {
+    return this.downSince === undefined ? 0 : Date.now() - this.downSince;
+  }
+
+  /** The message of the last connection error, for error messages (never holds the URL). */
+  reason(): string {
+    return this.lastError;
+  }
+}
+
 /** Opens (asynchronously; the call itself never fails for an unreachable server) a connection. */
 export function connect(settings: ConnectionSettings, role: 'commands' | 'subscriber'): ScriptedRedis {
   const options: RedisOptions = {
     connectionName: `quiver-coordinator-${role}`,
     connectTimeout: settings.connectTimeoutMs,
     maxRetriesPerRequest: 2,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** (attempt - 1), 2_000),
+    // Capped at 1 s: a returning Redis is noticed within a second.
+    retryStrategy: (attempt) => Math.min(50 * 2 ** (attempt - 1), 1_000),
     autoResendUnfulfilledCommands: false,
     autoResubscribe: true,
     enableOfflineQueue: true,

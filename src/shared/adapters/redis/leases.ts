@@ -45,7 +45,8 @@ export function prepareLease(process: Omit<ProcessInfo, 'expiresAt'>, ttlMs: num
  * Redis fails (the caller translates it).
  */
 export async function writeLease(redis: ScriptedRedis, layout: RedisKeyLayout, lease: PreparedLease): Promise<void> {
-  await redis.quiverHeartbeat(2, layout.lease(lease.id), layout.leaseIndex, lease.payload, String(lease.ttlMs), lease.id);
+  const keys = [layout.lease(lease.id), layout.leaseIndex];
+  await redis.quiverHeartbeat(keys.length, ...keys, lease.payload, String(lease.ttlMs), lease.id);
 }
 
 /** Unexpired leases sorted by id; expired ids are dropped from the index on the way. */

@@ -18,8 +18,10 @@
  * manifests from the object store by ordinary commits. Nothing here prevents that: keys are
  * plain hashes under the prefix, and restored keys get versions above any version seen before.
  *
- * Outages: calls fail with CoordinatorUnavailableError within `commandTimeoutMs` and the
- * connections heal by themselves when Redis returns (connection.ts).
+ * Outages: calls fail with CoordinatorUnavailableError within `commandTimeoutMs` — at once when
+ * Redis has been unreachable for more than a second — and the connections heal by themselves
+ * when Redis returns (connection.ts). Watches keep their registrations through an outage and
+ * catch up on what changed meanwhile with their next poll.
  */
 
 import { silentLogger, type Logger } from '../../logger.ts';
@@ -33,11 +35,14 @@ import {
 } from '../../ports/coordinator.ts';
 import { assertValidKey, assertWellFormed, validateOps } from '../local-coordinator/commit-ops.ts';
 import { warnWatchError, type WatchErrorHandler } from '../local-coordinator/watch-hub.ts';
-import { closeConnection, connect, describeRedisUrl, type ScriptedRedis } from './connection.ts';
+import { closeConnection, connect, ConnectionHealth, describeRedisUrl, type ScriptedRedis } from './connection.ts';
 import { translateRedisError } from './errors.ts';
 import { RedisKeyLayout } from './keys.ts';
 import { liveLeases, prepareLease, writeLease } from './leases.ts';
 import { WatchHub, type ScanRequest, type ScanResult } from './watch.ts';
+
+/** After this many ms of failed reconnects, calls fail at once instead of waiting in a queue. */
+const FAIL_FAST_AFTER_MS = 1_000;
 
 export interface RedisCoordinatorOptions {
   /** redis://[user:password@]host:port[/db] or rediss:// for TLS. The password is never logged. */
@@ -77,6 +82,7 @@ class RedisCoordinator implements Coordinator {
   private readonly layout: RedisKeyLayout;
   private readonly logger: Logger;
   private readonly redis: ScriptedRedis;
+  private readonly health: ConnectionHealth;
   private subscriber: ScriptedRedis | undefined;
   private readonly hub: WatchHub;
   private closing: Promise<void> | undefined;
@@ -89,6 +95,7 @@ class RedisCoordinator implements Coordinator {
     this.layout = new RedisKeyLayout(options.keyPrefix);
     this.logger = options.logger ?? silentLogger;
     this.redis = connect(this.connectionSettings(), 'commands');
+    this.health = new ConnectionHealth(this.redis);
     this.hub = new WatchHub(
       (requests) => this.scanVersions(requests),
       options.onWatchError ?? warnWatchError,
@@ -144,7 +151,8 @@ class RedisCoordinator implements Coordinator {
     const keys = [this.layout.revision, this.layout.index, ...ops.map((op) => this.layout.data(op.key))];
     const args = [this.layout.channel, String(ops.length)];
     for (const op of ops) {
-      const condition = op.expectedVersion === undefined ? '' : op.expectedVersion === null ? '-' : String(op.expectedVersion);
+      const expected = op.expectedVersion;
+      const condition = expected === undefined ? '' : expected === null ? '-' : String(expected);
       args.push(op.kind, condition, op.kind === 'put' ? op.value : '', op.key);
     }
     let reply: unknown[];
@@ -175,7 +183,7 @@ class RedisCoordinator implements Coordinator {
   watch(prefix: string, onChange: (key: string) => void): () => void {
     if (typeof prefix !== 'string') throw new Error('coordinator watch prefix must be a string');
     assertWellFormed(prefix, 'watch prefix');
-    this.assertOpen();
+    this.assertNotClosed();
     this.ensureSubscriber();
     return this.hub.subscribe(prefix, onChange);
   }
@@ -216,12 +224,12 @@ class RedisCoordinator implements Coordinator {
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.layout.channel) this.hub.handleMessage(message);
     });
-    // After a reconnect (and automatic resubscribe) messages of the gap are lost: poll now
-    // instead of up to pollMs later.
-    let connectedBefore = false;
+    // Messages published before the subscription took effect (first connect) or while the
+    // connection was down (reconnect) are lost: poll as soon as the subscription is active
+    // again instead of up to pollMs later. ioredis writes the resubscribe before emitting
+    // 'ready', so the reply to a PING sent now proves the subscription is in place.
     subscriber.on('ready', () => {
-      if (connectedBefore) void this.hub.poll();
-      connectedBefore = true;
+      subscriber.ping().then(() => this.hub.poll(), () => undefined);
     });
     subscriber.subscribe(this.layout.channel).catch((err: unknown) => {
       // ioredis resubscribes on every reconnect; until then the poll delivers the changes.
@@ -264,9 +272,23 @@ class RedisCoordinator implements Coordinator {
     };
   }
 
-  private assertOpen(): void {
+  private assertNotClosed(): void {
     if (this.closing !== undefined) {
       throw new CoordinatorUnavailableError(`redis coordinator for ${describeRedisUrl(this.options.url)} is closed`);
+    }
+  }
+
+  /**
+   * Throws CoordinatorUnavailableError when closed, or when Redis has been unreachable for
+   * longer than FAIL_FAST_AFTER_MS (then queueing the call would only delay the same answer).
+   */
+  private assertOpen(): void {
+    this.assertNotClosed();
+    const down = this.health.unavailableFor();
+    if (down > FAIL_FAST_AFTER_MS) {
+      throw new CoordinatorUnavailableError(
+        `redis coordinator: ${describeRedisUrl(this.options.url)} unreachable for ${down} ms (${this.health.reason()})`,
+      );
     }
   }
 }

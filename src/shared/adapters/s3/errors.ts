@@ -108,7 +108,8 @@ export function translateS3Error(operation: string, key: string, err: unknown): 
     return new Error(detail, { cause: err });
   }
   if (status === 401 || status === 403) {
-    return new ObjectStoreUnavailableError(`${detail} (access denied: check the credentials and the bucket policy)`, { cause: err });
+    const hint = '(access denied: check the credentials and the bucket policy)';
+    return new ObjectStoreUnavailableError(`${detail} ${hint}`, { cause: err });
   }
   if (code === 'NoSuchBucket') {
     return new ObjectStoreUnavailableError(`${detail} (the bucket does not exist)`, { cause: err });

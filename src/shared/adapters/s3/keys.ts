@@ -2,9 +2,11 @@
  * Mapping between port keys and S3 object names, and the rules a key must follow.
  *
  * A port key `k` is stored as the object `<prefix>k` in the bucket. S3 accepts almost any
- * UTF-8 name, so the rules here are the port's (isValidObjectKey), plus what makes names
- * unambiguous: well-formed Unicode (a lone surrogate would be sent as U+FFFD, so two keys would
- * share an object) and S3's limit of 1024 UTF-8 bytes for the full name, prefix included.
+ * UTF-8 name, so the rules here are the port's (isValidObjectKey), plus what keeps names
+ * faithful: well-formed Unicode (a lone surrogate would be sent as U+FFFD, so two keys would
+ * share an object), no control characters (listings are XML 1.0, which cannot carry most of
+ * them and normalises \r; servers return them mangled), and S3's limit of 1024 UTF-8 bytes for
+ * the full name, prefix included.
  */
 
 import { isValidObjectKey } from '../../ports/object-store.ts';
@@ -15,6 +17,9 @@ import { MAX_S3_KEY_BYTES } from './client.ts';
  * listings, and refused as port keys so callers can never collide with them.
  */
 export const RESERVED_PREFIX = '.quiver-internal/';
+
+// eslint-disable-next-line no-control-regex -- exactly what this rule is about
+const CONTROL_CHARACTER = /[\u0000-\u001f]/;
 
 export class KeyMapper {
   private readonly prefixBytes: number;
@@ -37,6 +42,9 @@ export class KeyMapper {
     }
     if (!isWellFormed(key)) {
       throw new Error(`invalid object key ${JSON.stringify(key)}: must be well-formed Unicode (no lone surrogates)`);
+    }
+    if (CONTROL_CHARACTER.test(key)) {
+      throw new Error(`invalid object key ${JSON.stringify(key)}: must not contain control characters`);
     }
     if (key.startsWith(RESERVED_PREFIX)) {
       throw new Error(`invalid object key ${JSON.stringify(key)}: ${RESERVED_PREFIX} is reserved for the store itself`);

@@ -145,13 +145,19 @@ async function complete(
   }
 }
 
-async function abort(client: S3Client, bucket: string, objectName: string, uploadId: string, logger: Logger): Promise<void> {
+async function abort(
+  client: S3Client,
+  bucket: string,
+  objectName: string,
+  uploadId: string,
+  logger: Logger,
+): Promise<void> {
   try {
     await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: objectName, UploadId: uploadId }));
   } catch (err) {
     // NoSuchUpload: already completed or aborted, nothing left to clean.
     if (s3ErrorCode(err) === 'NoSuchUpload') return;
-    logger.warn('s3 multipart upload could not be aborted; its parts remain until a lifecycle rule removes them', {
+    logger.warn('s3 multipart upload not aborted; its parts remain until a lifecycle rule removes them', {
       key: objectName,
       uploadId,
       error: s3ErrorCode(err) ?? String(err),

@@ -18,8 +18,6 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
-  type PutObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { silentLogger, type Logger } from '../../logger.ts';
@@ -32,23 +30,19 @@ import {
   type ObjectStore,
   type PutOptions,
 } from '../../ports/object-store.ts';
-import { createS3Client, describeEndpoint, resolveOptions, type ResolvedS3Options, type S3ObjectStoreOptions } from './client.ts';
-import { ConditionalWriteSupport } from './conditional-write.ts';
 import {
-  attemptsMade,
-  httpStatus,
-  isConditionalConflict,
-  isInvalidRange,
-  isNoSuchKey,
-  isPreconditionFailed,
-  translateS3Error,
-} from './errors.ts';
+  createS3Client,
+  describeEndpoint,
+  resolveOptions,
+  type ResolvedS3Options,
+  type S3ObjectStoreOptions,
+} from './client.ts';
+import { ConditionalWriteSupport } from './conditional-write.ts';
+import { httpStatus, isInvalidRange, isNoSuchKey, isPreconditionFailed, translateS3Error } from './errors.ts';
 import { compareUtf8, KeyMapper } from './keys.ts';
 import { uploadMultipart } from './multipart.ts';
-import { normalizeEtag, readBody, sendWithDate, singlePartEtag } from './transfer.ts';
-
-/** Attempts for a conditional put that AWS refuses with 409 while a competing one is in flight. */
-const CONFLICT_ATTEMPTS = 5;
+import { putSingle, type PutResult } from './single-put.ts';
+import { normalizeEtag, readBody } from './transfer.ts';
 
 /**
  * Opens a store on `options.bucket`. Never reads the environment (see client.ts for the one
@@ -66,12 +60,19 @@ export async function openS3ObjectStore(options: S3ObjectStoreOptions): Promise<
     } catch (err) {
       client.destroy();
       if (httpStatus(err) === 404) {
-        throw new Error(`s3 object store: bucket ${JSON.stringify(resolved.bucket)} does not exist at ${describeEndpoint(options.endpoint)} (objectStore.bucket)`);
+        throw new Error(
+          `s3 object store: bucket ${JSON.stringify(resolved.bucket)} does not exist at ` +
+            `${describeEndpoint(options.endpoint)} (objectStore.bucket)`,
+        );
       }
       throw translateS3Error('open bucket', resolved.bucket, err);
     }
   }
-  logger.info('s3 object store opened', { endpoint: describeEndpoint(options.endpoint), bucket: resolved.bucket, prefix: resolved.prefix });
+  logger.info('s3 object store opened', {
+    endpoint: describeEndpoint(options.endpoint),
+    bucket: resolved.bucket,
+    prefix: resolved.prefix,
+  });
   return new S3ObjectStore(client, resolved, logger);
 }
 
@@ -86,7 +87,13 @@ class S3ObjectStore implements ObjectStore {
     private readonly logger: Logger,
   ) {
     this.keys = new KeyMapper(options.prefix);
-    this.conditional = new ConditionalWriteSupport(options.conditionalWrites, client, options.bucket, options.prefix, logger);
+    this.conditional = new ConditionalWriteSupport(
+      options.conditionalWrites,
+      client,
+      options.bucket,
+      options.prefix,
+      logger,
+    );
   }
 
   /**
@@ -103,65 +110,32 @@ class S3ObjectStore implements ObjectStore {
     try {
       const mode = ifNoneMatch ? await this.conditional.mode() : undefined;
       // HEAD first when emulating, and before a large upload (refusal would waste the transfer).
-      if (mode === 'emulated' || (mode === 'native' && body.length >= this.options.multipartThresholdBytes)) {
+      const multipart = body.length >= this.options.multipartThresholdBytes;
+      if (mode === 'emulated' || (mode === 'native' && multipart)) {
         if ((await this.headName(name, key)) !== null) throw new ObjectExistsError(key);
       }
-      const { etag, date } =
-        body.length >= this.options.multipartThresholdBytes
-          ? await this.putMultipart(name, key, body, mode === 'native')
-          : await this.putSingle(name, key, body, mode === 'native');
+      const conditional = mode === 'native';
+      const { etag, date } = multipart
+        ? await this.putMultipart(name, key, body, conditional)
+        : await putSingle({ ...this.request(name, body, conditional), key }, () => this.headName(name, key));
       return { key, size: body.length, etag, lastModified: date ?? Date.now() };
     } catch (err) {
       throw translateS3Error('put', key, err);
     }
   }
 
-  private async putSingle(name: string, key: string, body: Uint8Array, conditional: boolean): Promise<{ etag: string; date: number | undefined }> {
-    for (let attempt = 1; ; attempt++) {
-      const command = new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: name,
-        Body: body,
-        ContentLength: body.length,
-        ...(conditional ? { IfNoneMatch: '*' } : {}),
-      });
-      try {
-        const { output, date } = await sendWithDate<PutObjectCommandOutput>(this.client, command);
-        return { etag: normalizeEtag(output.ETag), date };
-      } catch (err) {
-        if (conditional && isPreconditionFailed(err)) {
-          // After a retried attempt, the 412 may answer our own first write whose response was
-          // lost; then the stored object is byte-for-byte ours.
-          if (attemptsMade(err) > 1) {
-            const head = await this.headName(name, key);
-            if (head !== null && head.etag === singlePartEtag(body)) {
-              this.logger.warn('s3 conditional put settled after a lost response: the object is ours', { key });
-              return { etag: head.etag, date: head.lastModified };
-            }
-          }
-          throw new ObjectExistsError(key);
-        }
-        if (conditional && isConditionalConflict(err) && attempt < CONFLICT_ATTEMPTS) {
-          await sleep(25 * 2 ** attempt * (0.5 + Math.random()));
-          continue;
-        }
-        throw err;
-      }
-    }
-  }
-
-  private async putMultipart(name: string, key: string, body: Uint8Array, conditional: boolean): Promise<{ etag: string; date: number | undefined }> {
+  private async putMultipart(
+    name: string,
+    key: string,
+    body: Uint8Array,
+    conditional: boolean,
+  ): Promise<PutResult> {
     try {
       const result = await uploadMultipart(
         {
-          client: this.client,
-          bucket: this.options.bucket,
-          objectName: name,
-          body,
+          ...this.request(name, body, conditional),
           partSizeBytes: this.options.partSizeBytes,
           concurrency: this.options.partConcurrency,
-          ifNoneMatch: conditional,
-          logger: this.logger,
         },
         async () => (await this.headName(name, key))?.etag,
       );
@@ -170,6 +144,12 @@ class S3ObjectStore implements ObjectStore {
       if (conditional && isPreconditionFailed(err)) throw new ObjectExistsError(key);
       throw err;
     }
+  }
+
+  /** The fields every upload request shares. */
+  private request(objectName: string, body: Uint8Array, ifNoneMatch: boolean) {
+    const { client, logger } = this;
+    return { client, bucket: this.options.bucket, objectName, body, ifNoneMatch, logger };
   }
 
   /**
@@ -197,7 +177,10 @@ class S3ObjectStore implements ObjectStore {
       try {
         return await readBody(answer.Body, answer.ContentLength);
       } catch (err) {
-        throw new ObjectStoreUnavailableError(`s3 object store get ${JSON.stringify(key)} failed while reading the body: ${(err as Error).message}`, { cause: err });
+        throw new ObjectStoreUnavailableError(
+          `s3 object store get ${JSON.stringify(key)} failed while reading the body: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     } catch (err) {
       if (isNoSuchKey(err)) throw new ObjectNotFoundError(key);
@@ -220,7 +203,9 @@ class S3ObjectStore implements ObjectStore {
   /** HEAD of an already mapped name; null for 404. Rejects with the SDK's error otherwise. */
   private async headName(name: string, key: string): Promise<ObjectInfo | null> {
     try {
-      const answer = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: name }));
+      const answer = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.options.bucket, Key: name }),
+      );
       return {
         key,
         size: answer.ContentLength ?? 0,
@@ -301,6 +286,3 @@ function assertRange(range: ByteRange): void {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
