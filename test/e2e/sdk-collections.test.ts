@@ -39,6 +39,7 @@ describe('collections through the Milvus SDK', () => {
   let dir = '';
   let server: StandaloneProcess;
   let client: HttpClient;
+  const has = async (collectionName: string) => okData(await client.hasCollection({ dbName: 'default', collectionName })).has;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'quiver-sdk-coll-'));
@@ -131,8 +132,8 @@ describe('collections through the Milvus SDK', () => {
   it('lists, has and counts collections', async () => {
     const names = okData(await client.listCollections());
     assert.deepEqual([...names].sort(), ['custom', 'quick']);
-    assert.equal(okData(await client.hasCollection({ collectionName: 'quick' })).has, true);
-    assert.equal(okData(await client.hasCollection({ collectionName: 'nope' })).has, false);
+    assert.equal(await has('quick'), true);
+    assert.equal(await has('nope'), false);
 
     okData(await client.insert({ collectionName: 'quick', data: [1, 2, 3].map((id) => ({ id, vector: vec(8, id) })) }));
     okData(await client.flushCollection({ collectionName: 'quick' }));
@@ -156,8 +157,8 @@ describe('collections through the Milvus SDK', () => {
 
   it('renames a collection, keeping its data', async () => {
     okData(await client.renameCollection({ collectionName: 'quick', newCollectionName: 'quick2' }));
-    assert.equal(okData(await client.hasCollection({ collectionName: 'quick' })).has, false);
-    assert.equal(okData(await client.hasCollection({ collectionName: 'quick2' })).has, true);
+    assert.equal(await has('quick'), false);
+    assert.equal(await has('quick2'), true);
     const rows = okData(await client.query({ collectionName: 'quick2', filter: 'id > 0', outputFields: ['count(*)'], consistencyLevel: 'Strong' }));
     assert.deepEqual(rows, [{ 'count(*)': 3 }]);
   });
@@ -255,6 +256,13 @@ describe('collections through the Milvus SDK', () => {
 
     okData(await client.alterAlias({ collectionName: 'custom', aliasName: 'qa' }));
     assert.equal(okData(await client.describeAlias({ aliasName: 'qa' })).collectionName, 'custom');
+    // As in Milvus: no drop through an alias, and no drop while an alias points at the collection.
+    const viaAliasDrop = await client.dropCollection({ collectionName: 'qa' });
+    assert.equal(viaAliasDrop.code, 1100, JSON.stringify(viaAliasDrop));
+    const withAlias = await client.dropCollection({ collectionName: 'custom' });
+    assert.notEqual(withAlias.code, 0, 'a collection with aliases is not dropped');
+    assert.match(withAlias.message ?? '', /associated aliases \[qa\]/);
+    assert.equal(await has('custom'), true);
     okData(await client.dropAlias({ aliasName: 'qa' }));
     assert.deepEqual(okData(await client.listAliases({})), []);
   });
@@ -274,12 +282,16 @@ describe('collections through the Milvus SDK', () => {
     assert.deepEqual(rows, [{ 'count(*)': 1 }]);
     // A client bound to the database reaches the same collection.
     const scoped = new HttpClient({ endpoint: server.url, database: 'other' });
-    assert.equal(okData(await scoped.hasCollection({ collectionName: 'quick' })).has, true);
+    assert.equal(okData(await scoped.hasCollection({ collectionName: 'quick' } as any)).has, true);
     // The default database's collection of the same name was renamed away: no clash, no leak.
-    assert.equal(okData(await client.hasCollection({ collectionName: 'quick' })).has, false);
+    assert.equal(await has('quick'), false);
 
     const missingDb = await client.listCollections({ dbName: 'ghost' });
     assert.equal(missingDb.code, 800, JSON.stringify(missingDb));
+    const inMissingDb = await client.createCollection({ dbName: 'ghost', collectionName: 'x', dimension: 4 });
+    assert.equal(inMissingDb.code, 800, JSON.stringify(inMissingDb));
+    assert.notEqual((await client.createDatabase({ dbName: 'other' })).code, 0, 'the database exists already');
+    assert.notEqual((await client.dropDatabase({ dbName: 'default' })).code, 0, 'the default database cannot be dropped');
     const notEmpty = await client.dropDatabase({ dbName: 'other' });
     assert.notEqual(notEmpty.code, 0, 'a database with collections cannot be dropped');
     okData(await client.dropCollection({ dbName: 'other', collectionName: 'quick' }));
@@ -289,7 +301,7 @@ describe('collections through the Milvus SDK', () => {
 
   it('drops collections', async () => {
     okData(await client.dropCollection({ collectionName: 'quick2' }));
-    assert.equal(okData(await client.hasCollection({ collectionName: 'quick2' })).has, false);
+    assert.equal(await has('quick2'), false);
     assert.deepEqual([...okData(await client.listCollections())].sort(), ['custom', 'idx']);
     // Re-creating under the same name starts empty.
     okData(await client.createCollection({ collectionName: 'quick2', dimension: 8, metricType: 'L2' }));
@@ -314,7 +326,7 @@ describe('collections through the Milvus SDK', () => {
     assert.equal(badDim.code, 1100, JSON.stringify(badDim));
     const hugeDim = await client.createCollection({ collectionName: 'bad_dim', dimension: 1_000_000 });
     assert.equal(hugeDim.code, 1100, JSON.stringify(hugeDim));
-    assert.equal(okData(await client.hasCollection({ collectionName: 'bad_dim' })).has, false);
+    assert.equal(await has('bad_dim'), false);
 
     const wrongDim = await client.insert({ collectionName: 'quick2', data: [{ id: 1, vector: vec(3, 1) }] });
     assert.equal(wrongDim.code, 1804, JSON.stringify(wrongDim));

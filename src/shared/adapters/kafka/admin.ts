@@ -60,8 +60,10 @@ export class KafkaAdmin {
   }
 
   /**
-   * Creates the topic (records stamped with the broker's append time) and waits until every
-   * partition has a leader that serves offset requests. Succeeds when it exists with the same partition count; rejects
+   * Creates the topic and waits until every partition has a leader that serves offset requests.
+   * Records are stamped with the broker's append time (the port's "when the log accepted it").
+   * With a replication factor of 3 or more, min.insync.replicas is 2, so an acknowledged (acks=all)
+   * record is on at least two brokers; otherwise the broker's default applies. Succeeds when it exists with the same partition count; rejects
    * 'invalid' when it exists with another.
    */
   async createTopic(topic: string, partitions: number): Promise<void> {
@@ -75,7 +77,7 @@ export class KafkaAdmin {
               topic,
               num_partitions: partitions,
               replication_factor: this.replicationFactor,
-              config: { 'message.timestamp.type': 'LogAppendTime' },
+              config: this.topicConfig(),
             },
             this.timeoutMs,
             cb,
@@ -201,6 +203,13 @@ export class KafkaAdmin {
     } catch {
       // Already disconnected.
     }
+  }
+
+  /** Topic-level settings of created topics. */
+  private topicConfig(): Record<string, string> {
+    const config: Record<string, string> = { 'message.timestamp.type': 'LogAppendTime' };
+    if (this.replicationFactor >= 3) config['min.insync.replicas'] = '2';
+    return config;
   }
 
   /** Whether every partition of the topic answers offset requests. */
