@@ -4,7 +4,7 @@
 #    the libraries the Kafka client's bundled librdkafka links against (ssl, sasl, zlib, zstd, lz4);
 #  - npm packages from the lockfile, building librdkafka against those system libraries
 #    (CKJS_LINKING=dynamic: its default build downloads its own copies, which fails offline).
-# Services for the test suite (Kafka, MinIO, Redis) are installed by infra/local/services.sh.
+# Services for the test suite (Kafka, an S3 server, Redis) are installed by infra/local/services.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
