@@ -17,6 +17,8 @@ import type { SearchHits } from '../../shared/vector/top-k.ts';
 export interface VectorSearchOptions {
   ef?: number;
   accept?: (row: number) => boolean;
+  /** Exact number of rows `accept` admits, when known. */
+  acceptCount?: number;
   radius?: number;
   rangeFilter?: number;
 }

@@ -13,7 +13,7 @@ import type { CollectionInfo, PrimaryKey } from '../../shared/schema/types.ts';
 import type { SegmentStore } from '../../shared/segment/store.ts';
 import { shardOf } from '../write/shard-router.ts';
 import type { FoundRow, Hit, LoadState, QueryPlan, ReadTier, SearchPlan } from '../read/read-tier.ts';
-import { acceptor, collectionTtlMs, type Visibility } from './rows.ts';
+import { acceptor, collectionTtlMs, LiveCounts, type Visibility } from './rows.ts';
 import { runSearch } from './search-exec.ts';
 import { ShardReplica, type ShardSnapshot } from './shard-replica.ts';
 
@@ -41,6 +41,7 @@ interface Loaded {
 export class Replica implements ReadTier {
   private readonly loaded = new Map<number, Loaded>();
   private poller: ReturnType<typeof setInterval> | null = null;
+  private readonly counts = new LiveCounts();
 
   constructor(private readonly deps: ReplicaDeps) {}
 
@@ -118,7 +119,7 @@ export class Replica implements ReadTier {
     await this.eachSnapshot(c, (snap) => {
       snap.segments.forEach((seg, s) => {
         if (found.length >= want) return;
-        const accept = acceptor(seg, snap.live[s], vis);
+        const accept = acceptor(seg, snap.live[s], vis).accept ?? (() => true);
         for (let r = 0; r < seg.data.pks.length && found.length < want; r++) {
           if (accept(r)) found.push({ pk: seg.data.pks[r], source: seg.data, row: r });
         }
@@ -132,8 +133,9 @@ export class Replica implements ReadTier {
     let n = 0;
     await this.eachSnapshot(c, (snap) => {
       snap.segments.forEach((seg, s) => {
-        const accept = acceptor(seg, snap.live[s], vis);
-        for (let r = 0; r < seg.data.pks.length; r++) if (accept(r)) n++;
+        const { accept, acceptCount } = acceptor(seg, snap.live[s], vis);
+        if (acceptCount !== undefined) n += acceptCount;
+        else for (let r = 0; r < seg.data.pks.length; r++) if (accept!(r)) n++;
       });
     });
     return n;
@@ -161,7 +163,8 @@ export class Replica implements ReadTier {
         const at = snap.tracker.locate(pk);
         if (!at || at.segment >= snap.segments.length) return;
         const seg = snap.segments[at.segment];
-        if (acceptor(seg, snap.live[at.segment], vis)(at.row)) out.push({ pk, source: seg.data, row: at.row });
+        const { accept } = acceptor(seg, snap.live[at.segment], vis);
+        if (!accept || accept(at.row)) out.push({ pk, source: seg.data, row: at.row });
       });
     }
     return out;
@@ -171,7 +174,7 @@ export class Replica implements ReadTier {
     // Without a partition list, still restrict to the partitions that exist: rows of a dropped
     // partition stay in segments until compaction purges them but must never be visible.
     const ids = partitionIds ?? c.partitions.map((p) => p.id);
-    return { filter, partitionIds: ids, ttlMs: collectionTtlMs(c), now: this.deps.now() };
+    return { filter, partitionIds: ids, ttlMs: collectionTtlMs(c), now: this.deps.now(), counts: this.counts };
   }
 
   private async entry(c: CollectionInfo): Promise<Loaded> {

@@ -38,9 +38,11 @@ function searchSnapshot(snap: ShardSnapshot, plan: SearchPlan, k: number, vis: V
     if (searcher.metric !== plan.metric) {
       throw invalidParameter(`metric type not match: invalid parameter[expected=${searcher.metric}][actual=${plan.metric}]`);
     }
+    const { accept, acceptCount } = acceptor(seg, snap.live[s], vis);
     const hits = searcher.search(plan.queries, k, {
       ef: plan.ef,
-      accept: acceptor(seg, snap.live[s], vis),
+      accept,
+      acceptCount,
       radius: plan.radius,
       rangeFilter: plan.rangeFilter,
     });

@@ -37,10 +37,18 @@ const TRANSIENT = new Set<number>([
 
 const isTransient = (err: LogError): boolean => TRANSIENT.has(codeOf(err.cause) ?? 0);
 
+/** The part of a metadata answer used here. */
+interface ClusterMetadata {
+  topics: Array<{ name: string; partitions: Array<{ leader: number }> }>;
+}
+
+/** The native admin client, with the metadata call its typings omit. */
+type NativeAdmin = IAdminClient & {
+  getMetadata(options: object, cb: (err: unknown, data: ClusterMetadata) => void): void;
+};
+
 export class KafkaAdmin {
-  private readonly client: IAdminClient & {
-    getMetadata(options: object, cb: (err: unknown, data: { topics: Array<{ name: string; partitions: Array<{ leader: number }> }> }) => void): void;
-  };
+  private readonly client: NativeAdmin;
 
   /**
    * @param timeoutMs bound of every request, in milliseconds
@@ -53,18 +61,19 @@ export class KafkaAdmin {
     private readonly secrets: readonly (string | undefined)[],
   ) {
     try {
-      this.client = rdkafka.AdminClient.create(config as never) as KafkaAdmin['client'];
+      this.client = rdkafka.AdminClient.create(config as never) as NativeAdmin;
     } catch (err) {
       throw toLogError('create the Kafka admin client', err, 'invalid', secrets);
     }
   }
 
   /**
-   * Creates the topic and waits until every partition has a leader that serves offset requests.
-   * Records are stamped with the broker's append time (the port's "when the log accepted it").
-   * With a replication factor of 3 or more, min.insync.replicas is 2, so an acknowledged (acks=all)
-   * record is on at least two brokers; otherwise the broker's default applies. Succeeds when it exists with the same partition count; rejects
+   * Creates the topic and waits (within the request timeout) until every partition has a leader
+   * that serves offset requests. Succeeds when it exists with the same partition count; rejects
    * 'invalid' when it exists with another.
+   * Records are stamped with the broker's append time (the port's "when the log accepted it").
+   * With a replication factor of 3 or more, min.insync.replicas is 2, so an acknowledged
+   * (acks=all) record is on at least two brokers; otherwise the broker's default applies.
    */
   async createTopic(topic: string, partitions: number): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
@@ -136,7 +145,12 @@ export class KafkaAdmin {
   async range(tp: TopicPartition): Promise<OffsetRange> {
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      const found = (await this.ranges([tp])).get(tpKey(tp));
+      let found: OffsetRange | LogError | undefined;
+      try {
+        found = (await this.ranges([tp])).get(tpKey(tp));
+      } catch (err) {
+        found = toLogError(`read offsets of ${tpKey(tp)}`, err);
+      }
       if (found !== undefined && !(found instanceof Error)) return found;
       const err = found ?? new LogError(`read offsets of ${tpKey(tp)}: no answer`, 'unavailable');
       if (!isTransient(err) || Date.now() > deadline) throw await this.explain(tp, err);
@@ -221,7 +235,7 @@ export class KafkaAdmin {
 
   /** Partition count and whether every partition has a leader; null when the topic is absent. */
   private async describe(topic: string): Promise<{ partitions: number; led: boolean } | null> {
-    const metadata = await this.call<{ topics: Array<{ name: string; partitions: Array<{ leader: number }> }> }>(
+    const metadata = await this.call<ClusterMetadata>(
       `read metadata of topic ${topic}`,
       (cb) => this.client.getMetadata({ topic, allTopics: false, timeout: this.timeoutMs }, cb),
     );

@@ -12,7 +12,7 @@
  *  1. the subscription follows the topics matching topicPattern (subscription.ts);
  *  2. rebalances queued by librdkafka run: onRevoke/onAssign complete before any record of an
  *     assigned partition is fetched (rebalance.ts);
- *  3. seeks are handed to librdkafka;
+ *  3. seeks are handed to librdkafka (rebalance.ts);
  *  4. positions outside the stored offsets stall their partition and poll rejects with
  *     OffsetOutOfRangeError, one per call, while the other partitions go on (range-guard.ts);
  *  5. up to maxRecords records are fetched; records of partitions revoked, stalled or sought
@@ -33,9 +33,9 @@ import {
 import type { KafkaAdmin } from './admin.ts';
 import { CODES, ErrorThrottle, codeOf, describeVendorError, toLogError, viaCallback, type VendorError } from './errors.ts';
 import { METADATA_REFRESH_MS, consumerConfig, type ResolvedKafkaOptions } from './options.ts';
-import { PartitionTable, type PartitionState } from './partitions.ts';
+import { PartitionTable } from './partitions.ts';
 import { RangeGuard } from './range-guard.ts';
-import { OFFSET_BEGINNING, Rebalancer, type AssignmentClient } from './rebalance.ts';
+import { Rebalancer, type AssignmentClient } from './rebalance.ts';
 import { TopicSubscription } from './subscription.ts';
 
 /** Longest single wait (ms) inside librdkafka. */
@@ -52,6 +52,8 @@ export interface ConsumerContext {
   options: ResolvedKafkaOptions;
   admin: KafkaAdmin;
   secrets: readonly (string | undefined)[];
+  /** The topic's partition count; rejects 'unknown-topic' when it does not exist. */
+  partitionCount(topic: string): Promise<number>;
   /** Called once the consumer left its group. */
   forget(consumer: KafkaLogConsumer): void;
 }
@@ -85,7 +87,7 @@ export class KafkaLogConsumer implements LogConsumer {
     const logger = ctx.options.logger;
     const fields = { group: groupId, member: this.memberId };
     this.errors = new ErrorThrottle((err, suppressed) =>
-      logger.warn('kafka consumer error', { ...fields, ...describeVendorError(err), suppressed }),
+      logger.warn('kafka consumer error', { ...fields, ...describeVendorError(err, ctx.secrets), suppressed }),
     );
     try {
       this.client = new rdkafka.KafkaConsumer({
@@ -102,6 +104,7 @@ export class KafkaLogConsumer implements LogConsumer {
       table: this.table,
       listener: options.listener,
       committed: (tps) => this.committedOffsets(tps),
+      requestTimeoutMs: ctx.options.requestTimeoutMs,
       info: (msg, more) => logger.info(msg, { ...fields, ...more }),
       warn: (msg, more) => logger.warn(msg, { ...fields, ...more }),
     });
@@ -148,10 +151,16 @@ export class KafkaLogConsumer implements LogConsumer {
     }
   }
 
-  /** Stores `offset` as the group's next offset of tp (also for partitions not held). */
+  /**
+   * Stores `offset` as the group's next offset of tp (also for partitions not held). Rejects
+   * 'unknown-topic' for a partition that does not exist.
+   */
   async commit(tp: TopicPartition, offset: number): Promise<void> {
     if (this.closed) throw new LogError(`consumer ${this.memberId} is closed`, 'closed');
     if (!Number.isSafeInteger(offset) || offset < 0) throw new LogError(`invalid commit offset ${offset}`, 'invalid');
+    if (!(tp.partition >= 0 && tp.partition < (await this.ctx.partitionCount(tp.topic)))) {
+      throw new LogError(`unknown topic partition ${tp.topic}[${tp.partition}]`, 'unknown-topic');
+    }
     await this.start();
     const what = `commit offset ${offset} of ${tp.topic}[${tp.partition}]`;
     await viaCallback(what, (cb) => this.client.commitCb([{ topic: tp.topic, partition: tp.partition, offset }], cb));
@@ -197,7 +206,7 @@ export class KafkaLogConsumer implements LogConsumer {
       await this.subscription.refresh();
       await this.rebalancer.run();
       if (this.leaving) return [];
-      await this.applySeeks();
+      await this.rebalancer.applySeeks();
       this.outOfRange.push(...(await this.ranges.check()));
       const stalled = this.outOfRange.shift();
       if (stalled !== undefined) throw stalled;
@@ -221,35 +230,6 @@ export class KafkaLogConsumer implements LogConsumer {
       },
     );
     return this.started;
-  }
-
-  /**
-   * Tells librdkafka about seeks. librdkafka refuses to seek a partition whose fetcher stopped
-   * after an error (ERR__STATE); such partitions are assigned again at the position instead.
-   */
-  private async applySeeks(): Promise<void> {
-    const pending = this.table.list().filter((s) => s.seekPending && s.phase === 'active');
-    if (pending.length === 0) return;
-    const seqs = pending.map((s) => s.resetSeq);
-    const refused: PartitionState[] = [];
-    await Promise.all(
-      pending.map(async (s) => {
-        const target = { ...s.tp, offset: s.position ?? OFFSET_BEGINNING };
-        await viaCallback(`seek ${s.key}`, (cb) => this.client.seek(target, this.ctx.options.requestTimeoutMs, cb)).catch(
-          () => refused.push(s),
-        );
-      }),
-    );
-    try {
-      if (refused.length > 0) this.rebalancer.reassign(refused);
-    } catch (err) {
-      // Retried on the next poll: the seeks stay pending.
-      this.ctx.options.logger.warn('kafka consumer cannot restart partitions', { member: this.memberId, error: String(err) });
-      return;
-    }
-    pending.forEach((s, i) => {
-      if (s.resetSeq === seqs[i]) s.seekPending = false;
-    });
   }
 
   /** One consume call of up to waitMs; answers the records poll may return. */

@@ -139,10 +139,14 @@ export class ErrorThrottle {
 }
 
 /**
- * A client error for logs: its text, and its code name when it has one (error events of the
- * binding carry only the text).
+ * A client error for logs: its text (secrets removed), and its code name when it has one (error
+ * events of the binding carry only the text).
  */
-export function describeVendorError(err: VendorError): { error: string; code?: string } {
+export function describeVendorError(
+  err: VendorError,
+  secrets: readonly (string | undefined)[] = [],
+): { error: string; code?: string } {
+  const error = redact(err.message, secrets);
   const code = NAMES.get(err.code);
-  return err.code === -1 || code === undefined ? { error: err.message } : { error: err.message, code };
+  return err.code === -1 || code === undefined ? { error } : { error, code };
 }

@@ -136,7 +136,13 @@ class KafkaLog implements Log {
   consumer(options: ConsumerOptions): LogConsumer {
     if (this.closing !== null) throw new LogError('kafka log is closed', 'closed');
     const consumer = new KafkaLogConsumer(
-      { options: this.options, admin: this.admin, secrets: this.secrets, forget: (c) => this.consumers.delete(c) },
+      {
+        options: this.options,
+        admin: this.admin,
+        secrets: this.secrets,
+        partitionCount: (topic) => this.partitionCount(topic),
+        forget: (c) => this.consumers.delete(c),
+      },
       options,
     );
     this.consumers.add(consumer);
@@ -158,7 +164,10 @@ class KafkaLog implements Log {
     return this.closing;
   }
 
-  /** The topic's partition count: cached once seen, else read from the metadata. */
+  /**
+   * The topic's partition count: cached once seen (a topic deleted through this log is
+   * forgotten), else read from the metadata. Rejects 'unknown-topic'.
+   */
   private async partitionCount(topic: string): Promise<number> {
     const known = this.partitions.get(topic);
     if (known !== undefined) return known;

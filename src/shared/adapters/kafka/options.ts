@@ -42,7 +42,8 @@ export interface KafkaLogOptions {
   requestTimeoutMs?: number;
   /**
    * Milliseconds without heartbeats after which the group hands a member's partitions to the
-   * others (a crashed indexer). Default 10000.
+   * others (a crashed indexer). Default 10000. Brokers accept only values within their
+   * group.min.session.timeout.ms (6000 by default) and group.max.session.timeout.ms.
    */
   sessionTimeoutMs?: number;
   /**
@@ -133,7 +134,7 @@ export function resolveOptions(options: KafkaLogOptions): ResolvedKafkaOptions {
     compression,
     sendTimeoutMs: integer('sendTimeoutMs', options.sendTimeoutMs ?? 30_000, 1000, 3_600_000),
     requestTimeoutMs: integer('requestTimeoutMs', options.requestTimeoutMs ?? 15_000, 100, 600_000),
-    sessionTimeoutMs: integer('sessionTimeoutMs', options.sessionTimeoutMs ?? 10_000, 3000, 600_000),
+    sessionTimeoutMs: integer('sessionTimeoutMs', options.sessionTimeoutMs ?? 10_000, 1000, 600_000),
     assignor,
     security,
     logger: options.logger ?? silentLogger,

@@ -56,7 +56,7 @@ export class KafkaProducer {
     private readonly settings: ProducerSettings,
   ) {
     this.errors = new ErrorThrottle((err, suppressed) =>
-      settings.logger.warn('kafka producer error', { ...describeVendorError(err), suppressed }),
+      settings.logger.warn('kafka producer error', { ...describeVendorError(err, settings.secrets), suppressed }),
     );
   }
 
@@ -77,9 +77,8 @@ export class KafkaProducer {
     const offsets = new Array<number>(records.length);
     let remaining = records.length;
     let settled = false;
-    let fail!: (err: LogError) => void;
-    const result = new Promise<number[]>((resolve, reject) => {
-      fail = (err) => {
+    return new Promise<number[]>((resolve, reject) => {
+      const fail = (err: LogError): void => {
         if (settled) return;
         settled = true;
         reject(err);
@@ -98,7 +97,6 @@ export class KafkaProducer {
         fail(toLogError(what, err, 'unavailable', this.settings.secrets)),
       );
     });
-    return result;
   }
 
   /** Waits (up to timeoutMs) for records in flight, then disconnects. */
@@ -177,7 +175,10 @@ export class KafkaProducer {
   private retire(client: Producer, err: VendorError): void {
     if (this.client !== client) return;
     this.client = null;
-    this.settings.logger.error('kafka producer hit a fatal error; opening a new one', describeVendorError(err));
+    this.settings.logger.error(
+      'kafka producer hit a fatal error; opening a new one',
+      describeVendorError(err, this.settings.secrets),
+    );
     try {
       client.disconnect(this.settings.sendTimeoutMs, () => undefined);
     } catch {

@@ -1,5 +1,6 @@
 /**
- * Group rebalances of one consumer, mapped to the port's RebalanceListener.
+ * What librdkafka fetches for one consumer, and from where: group rebalances mapped to the
+ * port's RebalanceListener, and seeks.
  *
  * librdkafka calls its rebalance callback from inside a fetch and then waits (fetching nothing
  * for the partitions concerned) until the application answers with (incremental_)assign or
@@ -15,10 +16,14 @@
  * With the cooperative protocol (cooperative-sticky assignor) events name only the partitions
  * that move; when a group falls back to the eager protocol, a revoke names everything held and
  * the next assign the full new set, and both are handled the same way.
+ *
+ * Seeks (applySeeks) go to librdkafka on the next poll round; librdkafka refuses to seek a
+ * partition whose fetcher stopped after an error (ERR__STATE), so such partitions are assigned
+ * again at the position instead.
  */
 import type { TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import type { RebalanceListener, TopicPartition } from '../../ports/log.ts';
-import { CODES } from './errors.ts';
+import { CODES, viaCallback } from './errors.ts';
 import type { PartitionState, PartitionTable } from './partitions.ts';
 
 /** librdkafka's logical offset "earliest stored". */
@@ -31,6 +36,7 @@ export interface AssignmentClient {
   unassign(): unknown;
   incrementalAssign(tps: TopicPartitionOffset[]): unknown;
   incrementalUnassign(tps: TopicPartition[]): unknown;
+  seek(tp: TopicPartitionOffset, timeoutMs: number, cb: (err: unknown) => void): unknown;
 }
 
 interface RebalanceEvent {
@@ -44,6 +50,8 @@ export interface RebalancerDeps {
   listener: RebalanceListener;
   /** The group's committed offsets of `tps` (null where none), in order. */
   committed(tps: TopicPartition[]): Promise<Array<number | null>>;
+  /** Bound of a seek, in milliseconds. */
+  requestTimeoutMs: number;
   info(msg: string, fields: Record<string, unknown>): void;
   warn(msg: string, fields: Record<string, unknown>): void;
 }
@@ -100,10 +108,35 @@ export class Rebalancer {
   }
 
   /**
-   * Restarts fetching of held partitions at their positions: for partitions whose fetcher
-   * stopped after an error, where librdkafka refuses a plain seek.
+   * Hands pending seeks to librdkafka. Partitions it refuses to seek are assigned again at their
+   * positions; when that fails too, the seeks stay pending for the next call.
    */
-  reassign(states: readonly PartitionState[]): void {
+  async applySeeks(): Promise<void> {
+    const pending = this.deps.table.list().filter((s) => s.seekPending && s.phase === 'active');
+    if (pending.length === 0) return;
+    const seqs = pending.map((s) => s.resetSeq);
+    const refused: PartitionState[] = [];
+    await Promise.all(
+      pending.map((s) => {
+        const target = { ...s.tp, offset: s.position ?? OFFSET_BEGINNING };
+        return viaCallback(`seek ${s.key}`, (cb) => this.deps.client.seek(target, this.deps.requestTimeoutMs, cb)).catch(
+          () => refused.push(s),
+        );
+      }),
+    );
+    try {
+      if (refused.length > 0) this.reassign(refused);
+    } catch (err) {
+      this.deps.warn('kafka consumer cannot restart partitions', { error: String(err) });
+      return;
+    }
+    pending.forEach((s, i) => {
+      if (s.resetSeq === seqs[i]) s.seekPending = false;
+    });
+  }
+
+  /** Restarts fetching of held partitions at their positions. */
+  private reassign(states: readonly PartitionState[]): void {
     const offsets = (list: readonly PartitionState[]) =>
       list.map((s) => ({ ...s.tp, offset: s.position ?? OFFSET_BEGINNING }));
     if (this.protocol === 'EAGER') {
