@@ -1,10 +1,10 @@
 /**
- * Summarises V8 .cpuprofile files (written by `node --cpu-prof`, one per thread): self time per
- * function and per area of code (HTTP stack, JSON, validation, quiver modules, usearch, GC),
- * optionally only for samples inside a time window, e.g. the search phase of a benchmark.
+ * Summarises V8 .cpuprofile files (as written by `node --cpu-prof` or the inspector's Profiler):
+ * self time per function and per area of code (HTTP stack, JSON, validation, quiver modules,
+ * usearch, GC), idle time left out.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 interface CallFrame {
   functionName: string;
@@ -15,6 +15,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -34,10 +35,10 @@ export interface ProfileEntry {
 
 /** Where the profiled threads spent their time. */
 export interface ProfileSummary {
-  /** Per thread (file): busy ms inside the window. */
-  threads: { file: string; busyMs: number }[];
-  windowMs: number;
+  /** Per profile file: busy and total sampled ms. */
+  threads: { file: string; busyMs: number; totalMs: number }[];
   busyMs: number;
+  totalMs: number;
   functions: ProfileEntry[];
   areas: ProfileEntry[];
 }
@@ -45,11 +46,7 @@ export interface ProfileSummary {
 /** Area of code a frame belongs to, from its script URL. */
 export function areaOf(frame: CallFrame): string {
   const { url, functionName } = frame;
-  if (!url) {
-    if (functionName.startsWith('(')) return functionName;
-    if (/json/i.test(functionName)) return 'JSON (V8 builtins)';
-    return 'V8 builtins / native';
-  }
+  if (!url) return functionName.startsWith('(') ? functionName : 'V8 builtins / native';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg) return `npm: ${pkg[1]}`;
   if (url.startsWith('node:')) {
@@ -63,9 +60,26 @@ export function areaOf(frame: CallFrame): string {
 }
 
 function label(frame: CallFrame): string {
-  const file = frame.url.replace(/^file:\/\/.*?\/(src|node_modules)\//, '$1/');
-  const where = frame.url ? ` ${file}:${frame.lineNumber + 1}` : '';
+  const file = frame.url.replace(/^file:\/\/.*?\/(src|bench|test|node_modules)\//, '$1/');
+  // Transpiled modules report line 0 for every function; only real line numbers are shown.
+  const where = frame.url ? ` ${file}${frame.lineNumber > 0 ? `:${frame.lineNumber + 1}` : ''}` : '';
   return `${frame.functionName || '(anonymous)'}${where}`;
+}
+
+/**
+ * Native code (addon methods, syscalls, builtins) has no script URL and an unreliable name; it is
+ * charged to the nearest JavaScript caller, marked as native, e.g. `[native] search usearch.js`.
+ */
+function attribution(node: ProfileNode, nodes: Map<number, ProfileNode>, parents: Map<number, number>): { name: string; area: string } {
+  const f = node.callFrame;
+  if (f.url || f.functionName.startsWith('(')) return { name: label(f), area: areaOf(f) };
+  let id = parents.get(node.id);
+  while (id !== undefined) {
+    const caller = nodes.get(id)!;
+    if (caller.callFrame.url) return { name: `[native] ${label(caller.callFrame)}`, area: `${areaOf(caller.callFrame)} (native)` };
+    id = parents.get(id);
+  }
+  return { name: label(f), area: areaOf(f) };
 }
 
 function ranked(map: Map<string, number>, busyMs: number, top: number): ProfileEntry[] {
@@ -75,51 +89,44 @@ function ranked(map: Map<string, number>, busyMs: number, top: number): ProfileE
     .map(([name, selfMs]) => ({ name, selfMs, pct: busyMs > 0 ? (100 * selfMs) / busyMs : 0 }));
 }
 
-/**
- * Reads every .cpuprofile in `dir`. With a window (microseconds on the monotonic clock, as
- * `process.hrtime`), only samples taken inside it count. Idle samples are left out.
- */
-export async function summarizeProfiles(dir: string, window?: { startUs: number; endUs: number }, top = 20): Promise<ProfileSummary> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
+/** Reads the given .cpuprofile files and ranks self time; idle samples are left out. */
+export async function summarizeProfiles(files: string[], top = 20): Promise<ProfileSummary> {
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
   const threads: ProfileSummary['threads'] = [];
   let busyMs = 0;
+  let totalMs = 0;
   for (const file of files) {
-    const p = JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile;
+    const p = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
-    let t = p.startTime;
+    const parents = new Map<number, number>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parents.set(c, n.id);
+    const named = new Map<number, { name: string; area: string }>();
     let threadBusy = 0;
     for (let i = 0; i < p.samples.length; i++) {
-      t += p.timeDeltas[i] ?? 0;
       const weight = (p.timeDeltas[i + 1] ?? 0) / 1000;
-      if (window && (t < window.startUs || t > window.endUs)) continue;
       const node = nodes.get(p.samples[i]);
       if (!node || node.callFrame.functionName === '(idle)') continue;
       threadBusy += weight;
-      const name = label(node.callFrame);
-      byFunction.set(name, (byFunction.get(name) ?? 0) + weight);
-      const area = areaOf(node.callFrame);
-      byArea.set(area, (byArea.get(area) ?? 0) + weight);
+      let at = named.get(node.id);
+      if (!at) named.set(node.id, (at = attribution(node, nodes, parents)));
+      byFunction.set(at.name, (byFunction.get(at.name) ?? 0) + weight);
+      byArea.set(at.area, (byArea.get(at.area) ?? 0) + weight);
     }
-    if (threadBusy > 0) threads.push({ file, busyMs: threadBusy });
+    const threadTotal = (p.endTime - p.startTime) / 1000;
+    threads.push({ file: basename(file), busyMs: threadBusy, totalMs: threadTotal });
     busyMs += threadBusy;
+    totalMs += threadTotal;
   }
-  return {
-    threads,
-    windowMs: window ? (window.endUs - window.startUs) / 1000 : NaN,
-    busyMs,
-    functions: ranked(byFunction, busyMs, top),
-    areas: ranked(byArea, busyMs, top),
-  };
+  return { threads, busyMs, totalMs, functions: ranked(byFunction, busyMs, top), areas: ranked(byArea, busyMs, top) };
 }
 
 /** Markdown bullet lines describing a summary. */
 export function profileNotes(s: ProfileSummary, what: string): string[] {
-  const cores = Number.isFinite(s.windowMs) && s.windowMs > 0 ? ` (${(s.busyMs / s.windowMs).toFixed(2)} cores busy on average)` : '';
+  const busy = s.totalMs > 0 ? ` (${((100 * s.busyMs) / s.totalMs).toFixed(0)}% of ${(s.totalMs / 1000).toFixed(1)} s)` : '';
   const fmt = (e: ProfileEntry) => `  - ${e.pct.toFixed(1)}% ${e.name.replace(/\|/g, '\\|')}`;
   return [
-    `- Server CPU profile, ${what}: ${(s.busyMs / 1000).toFixed(1)} s of busy CPU over ${s.threads.length} thread(s)${cores}.`,
+    `- Server CPU profile, ${what}: main thread busy ${(s.busyMs / 1000).toFixed(1)} s${busy}; shares below are of busy time.`,
     '- By area of code (self time):',
     ...s.areas.slice(0, 12).map(fmt),
     '- Top functions (self time):',

@@ -3,7 +3,7 @@
  * concurrent batch inserts and closed-loop search clients. Request bodies are serialised before
  * the clock starts, so the client's JSON encoding is not charged to the server.
  */
-import { nowMs, summarize, type LatencySummary } from './stats.ts';
+import { nowMs, summarize, type LatencySummary } from './measure.ts';
 
 /** Milvus REST envelope. */
 interface Envelope {
@@ -46,12 +46,18 @@ export interface InsertRun {
   lastAckMs: number;
 }
 
+/** The server for request `i`: one URL, or several taken in turn (round-robin). */
+function target(url: string | readonly string[], i: number): string {
+  return typeof url === 'string' ? url : url[i % url.length];
+}
+
 /**
  * Sends pre-serialised insert bodies (each holding `rowsPerBody[i]` rows) with `concurrency`
- * requests in flight; every request must be acknowledged with the full insertCount.
+ * requests in flight; every request must be acknowledged with the full insertCount. With several
+ * URLs, body i goes to url[i mod n].
  */
 export async function runInserts(
-  url: string,
+  url: string | readonly string[],
   bodies: string[],
   rowsPerBody: number[],
   concurrency: number,
@@ -65,7 +71,7 @@ export async function runInserts(
   const worker = async () => {
     while (next < bodies.length) {
       const i = next++;
-      const env = await postJson(url, 'entities/insert', bodies[i]);
+      const env = await postJson(target(url, i), 'entities/insert', bodies[i]);
       const count = (env.data as { insertCount?: number } | undefined)?.insertCount;
       if (count !== rowsPerBody[i]) throw new MilvusCallError(`insert ${i}: acknowledged ${count} of ${rowsPerBody[i]} rows`);
       lastAckMs = nowMs();
@@ -88,9 +94,10 @@ export interface SearchRun extends LatencySummary {
  * Closed-loop load: `clients` concurrent clients each send one request, wait for its answer and
  * send the next, until every body in `bodies` was sent exactly once. Latency is per request as
  * seen by the client; QPS is requests over the wall time of the whole run. Responses must be
- * sent with `Accept-Type-Allow-Int64: true` semantics (numeric ids) under `pkField`.
+ * sent with `Accept-Type-Allow-Int64: true` semantics (numeric ids) under `pkField`. With several
+ * URLs, request i goes to url[i mod n].
  */
-export async function runSearchLoad(url: string, bodies: string[], clients: number, pkField = 'id'): Promise<SearchRun> {
+export async function runSearchLoad(url: string | readonly string[], bodies: string[], clients: number, pkField = 'id'): Promise<SearchRun> {
   const latencies = new Float64Array(bodies.length);
   const ids: number[][] = new Array(bodies.length);
   let next = 0;
@@ -100,11 +107,26 @@ export async function runSearchLoad(url: string, bodies: string[], clients: numb
     while (next < bodies.length) {
       const i = next++;
       const t0 = nowMs();
-      const env = await postJson(url, 'entities/search', bodies[i], headers);
+      const env = await postJson(target(url, i), 'entities/search', bodies[i], headers);
       latencies[i] = nowMs() - t0;
       ids[i] = (env.data as Record<string, unknown>[]).map((row) => Number(row[pkField]));
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, clients) }, client));
   return { ...summarize(latencies, nowMs() - started), ids };
+}
+
+/**
+ * `count` identical requests to `path`, one at a time: the fixed cost of a round trip through
+ * the HTTP stack and request handling, to set search latencies against.
+ */
+export async function runRoundTrips(url: string, path: string, body: string, count: number): Promise<LatencySummary> {
+  const latencies = new Float64Array(count);
+  const started = nowMs();
+  for (let i = 0; i < count; i++) {
+    const t0 = nowMs();
+    await postJson(url, path, body);
+    latencies[i] = nowMs() - t0;
+  }
+  return summarize(latencies, nowMs() - started);
 }

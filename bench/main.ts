@@ -1,14 +1,17 @@
 /**
  * `npm run bench -- [suite] [--quick] [--rows N] [--dim D] [--queries Q] [--profile DIR]`:
- * runs one benchmark suite (default `standalone`), prints its tables and records the results.
+ * parses the command line, runs one benchmark suite (default `standalone`), prints its tables
+ * and records the results.
  */
-import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
-import { REPO_ROOT } from './machine.ts';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './measure.ts';
 import { consoleReport } from './report.ts';
 import { SUITES, UsageError, runSuite, type RunSuiteOptions } from './run-suite.ts';
 
-function usage(): string {
+/** The usage text, listing the suites. */
+export function usage(): string {
   const suites = Object.entries(SUITES).map(([name, s]) => `  ${name.padEnd(12)} ${s.description}`).join('\n');
   return `usage: npm run bench -- [suite] [options]
 
@@ -17,11 +20,11 @@ ${suites}
 
 options:
   --quick          small dataset and fewer settings (a correctness check; nothing is recorded)
-  --rows N         stored vectors (default 100000; quick 5000)
+  --rows N         stored vectors (default: standalone 100000, cluster 50000; quick 5000)
   --dim D          vector dimension (default 128)
   --queries Q      query vectors (default 1000; quick 100)
-  --profile DIR    run the server under the V8 CPU profiler, keep the .cpuprofile files in DIR and
-                   summarise where the server's time went (nothing is recorded)
+  --profile DIR    standalone only: run the server under the V8 CPU profiler, keep the .cpuprofile
+                   files in DIR and summarise where the server's time went (nothing is recorded)
   -h, --help       this text
 
 Full runs replace the suite's section in BENCHMARKS.md and write bench/results/<suite>.json.
@@ -93,10 +96,13 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exit(1);
-  },
-);
+// Runs only as the entry script, so tests can import the parser.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
+}

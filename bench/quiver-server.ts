@@ -1,29 +1,63 @@
 /**
  * A quiver standalone server under test: started in a fresh temporary data directory (optionally
- * with V8's CPU profiler on), and the waits a benchmark needs — until inserted rows are
- * searchable, until they are all in HNSW segments, and until background work has finished.
+ * with a CPU profiler that can be switched on for one phase), and the waits a benchmark needs —
+ * until inserted rows are searchable, until they are all in HNSW segments, and until background
+ * work has finished.
  */
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { milvus, startStandaloneProcess, type StandaloneProcess } from '../test/helpers/standalone-process.ts';
-import { processCpuSeconds } from './machine.ts';
-import { nowMs, pollUntil, sleep } from './stats.ts';
+import { nowMs, pollUntil, processCpuSeconds, sleep } from './measure.ts';
 
 /** A running server and how to dispose of it. */
 export interface BenchServer {
   url: string;
   pid: number;
   process: StandaloneProcess;
+  /** Present when started with a profile directory. */
+  profiler: ServerProfiler | null;
   /** Stops the server (SIGTERM, SIGKILL after 15 s) and deletes its data directory. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Starts a server on a free port; with `profileDir`, every thread writes a .cpuprofile there on exit. */
-export async function startBenchServer(profileDir?: string): Promise<BenchServer> {
+/** Profiles the server's main thread between start() and stop(). */
+export interface ServerProfiler {
+  start(): void;
+  /** Stops profiling; resolves with the path of the .cpuprofile written. */
+  stop(): Promise<string>;
+}
+
+function profilerFor(pid: number, dir: string): ServerProfiler {
+  const toggle = () => process.kill(pid, 'SIGUSR2');
+  return {
+    start: toggle,
+    async stop() {
+      const before = new Set(await readdir(dir));
+      toggle();
+      const file = await pollUntil(async () => (await readdir(dir)).find((f) => f.endsWith('.cpuprofile') && !before.has(f)) ?? null, 100, 60_000);
+      if (!file) throw new Error(`the server wrote no CPU profile into ${dir}`);
+      return join(dir, file);
+    },
+  };
+}
+
+/**
+ * Starts a server on a free port. With `profileDir`, a preloaded profiler (server-profiler.mjs)
+ * lets `profiler` record the main thread's CPU profile of one phase into that directory.
+ */
+export async function startBenchServer(profileDirectory?: string): Promise<BenchServer> {
+  const profileDir = profileDirectory === undefined ? undefined : resolve(profileDirectory);
   const dataDir = await mkdtemp(join(tmpdir(), 'quiver-bench-'));
-  const env: Record<string, string> = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+  const env: Record<string, string> = {};
+  if (profileDir) {
+    await mkdir(profileDir, { recursive: true });
+    const preload = pathToFileURL(join(import.meta.dirname, 'server-profiler.mjs')).href;
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim();
+    env.QUIVER_BENCH_PROFILE_DIR = profileDir;
+  }
   let proc: StandaloneProcess;
   try {
     proc = await startStandaloneProcess(dataDir, env);
@@ -50,7 +84,8 @@ export async function startBenchServer(profileDir?: string): Promise<BenchServer
         await rm(dataDir, { recursive: true, force: true });
       }
     })());
-  return { url: proc.url, pid: proc.child.pid!, process: proc, close };
+  const pid = proc.child.pid!;
+  return { url: proc.url, pid, process: proc, profiler: profileDir ? profilerFor(pid, profileDir) : null, close };
 }
 
 /** Calls a control endpoint and throws on a non-zero code. */
@@ -66,8 +101,8 @@ export interface HnswParams {
   efConstruction: number;
 }
 
-/** Creates `name` with an Int64 primary key `id` and a FloatVector `vector` indexed HNSW/L2, one shard. */
-export async function createVectorCollection(url: string, name: string, dim: number, hnsw: HnswParams): Promise<void> {
+/** Creates `name` with an Int64 primary key `id` and a FloatVector `vector` indexed HNSW/L2, in `shards` shards. */
+export async function createVectorCollection(url: string, name: string, dim: number, hnsw: HnswParams, shards = 1): Promise<void> {
   await control(url, 'collections/create', {
     collectionName: name,
     schema: {
@@ -81,7 +116,7 @@ export async function createVectorCollection(url: string, name: string, dim: num
     indexParams: [
       { fieldName: 'vector', indexName: 'vector', metricType: 'L2', indexType: 'HNSW', params: { M: hnsw.M, efConstruction: hnsw.efConstruction } },
     ],
-    params: { shardsNum: 1 },
+    params: { shardsNum: shards },
   });
 }
 
@@ -96,36 +131,83 @@ export async function waitSearchable(url: string, name: string, rows: number, si
   return seen ? (nowMs() - sinceMs) / 1000 : null;
 }
 
-/** How full indexing was detected. */
-export type IndexedBy = 'indexes/describe' | 'collections/compact';
+/** Index build progress as indexes/describe reports it. */
+interface IndexProgress {
+  indexedRows: number;
+  pendingRows: number;
+}
+
+async function describeProgress(url: string, name: string): Promise<IndexProgress | null> {
+  const res = await milvus(url, 'indexes/describe', { collectionName: name, indexName: 'vector' }).catch(() => null);
+  const d = res?.code === 0 ? (res.data as Record<string, unknown>[])[0] : undefined;
+  if (!d) return null;
+  const pending = d.pendingRows === undefined && d.indexState === 'Finished' ? 0 : Number(d.pendingRows);
+  return { indexedRows: Number(d.indexedRows ?? d.totalRows), pendingRows: pending };
+}
+
+const fullyIndexed = (p: IndexProgress | null, rows: number) => p !== null && p.pendingRows === 0 && p.indexedRows >= rows;
+
+/** How indexing went after the last insert; every time is in seconds from the last acknowledgement. */
+export interface IndexingOutcome {
+  /** When background work alone had every row indexed (indexes/describe); null if it left rows pending. */
+  background_s: number | null;
+  /** When background work settled: the process idle and the reported progress unchanged. */
+  settled_s: number;
+  /** Rows indexes/describe still reported pending (in flat segments) when background work settled. */
+  pending_after_background: number | null;
+  /** Duration of the explicit full compaction that follows (request → completed, nothing pending). */
+  compact_s: number | null;
+  /** When every row was indexed by either means; null if never within the timeout. */
+  indexed_s: number | null;
+}
 
 /**
- * Seconds from `sinceMs` (monotonic) until every row is in an HNSW segment: indexes/describe
- * reports all `rows` indexed and none pending. When that endpoint is unavailable, requests a full
- * compaction and waits for it to complete instead. Null after `timeoutMs`.
+ * Follows indexing after the last insert (acknowledged at monotonic `sinceMs`): polls
+ * indexes/describe until background merges and builds settle, then requests a full compaction
+ * (collections/compact) so the data ends in its final shape, and waits until it completed and
+ * indexes/describe reports every row indexed. Works without indexes/describe too (then only the
+ * compaction state is followed).
  */
-export async function waitIndexed(
-  url: string,
-  name: string,
-  rows: number,
-  sinceMs: number,
-  timeoutMs: number,
-): Promise<{ seconds: number; by: IndexedBy } | null> {
-  const probe = await milvus(url, 'indexes/describe', { collectionName: name, indexName: 'vector' }).catch(() => null);
-  if (probe?.code === 0) {
-    const done = await pollUntil(async () => {
-      const d = ((await control(url, 'indexes/describe', { collectionName: name, indexName: 'vector' })) as Record<string, unknown>[])[0];
-      const finished = Number(d.pendingRows) === 0 || d.indexState === 'Finished';
-      return finished && Number(d.indexedRows ?? d.totalRows) >= rows ? true : null;
-    }, 100, timeoutMs);
-    return done ? { seconds: (nowMs() - sinceMs) / 1000, by: 'indexes/describe' } : null;
+export async function waitIndexed(url: string, name: string, rows: number, pid: number, sinceMs: number, timeoutMs: number): Promise<IndexingOutcome> {
+  const deadline = sinceMs + timeoutMs;
+  const since = () => (nowMs() - sinceMs) / 1000;
+  let background_s: number | null = null;
+  let progress = await describeProgress(url, name);
+  let last = JSON.stringify(progress);
+  let stableSince = nowMs();
+  let cpuBefore = await processCpuSeconds(pid);
+  let cpuAt = nowMs();
+  let idle = false;
+  while (nowMs() < deadline) {
+    if (background_s === null && fullyIndexed(progress, rows)) background_s = since();
+    if (nowMs() - cpuAt >= 1000) {
+      const cpu = await processCpuSeconds(pid);
+      idle = cpu === null || cpuBefore === null || (cpu - cpuBefore) / ((nowMs() - cpuAt) / 1000) < 0.15;
+      cpuBefore = cpu;
+      cpuAt = nowMs();
+    }
+    if (idle && nowMs() - stableSince >= 2000) break;
+    await sleep(100);
+    progress = await describeProgress(url, name);
+    const key = JSON.stringify(progress);
+    if (key !== last) {
+      last = key;
+      stableSince = nowMs();
+      idle = false;
+    }
   }
+  const settled_s = since();
+  const pending_after_background = progress?.pendingRows ?? null;
+  const compactStarted = nowMs();
   const job = (await control(url, 'collections/compact', { collectionName: name })) as { compactionID?: number };
   const done = await pollUntil(async () => {
-    const s = (await control(url, 'collections/get_compaction_state', { collectionName: name, jobID: job.compactionID })) as { state?: string };
-    return s.state === 'Completed' ? true : null;
-  }, 200, timeoutMs);
-  return done ? { seconds: (nowMs() - sinceMs) / 1000, by: 'collections/compact' } : null;
+    const state = (await control(url, 'collections/get_compaction_state', { collectionName: name, jobID: job.compactionID })) as { state?: string };
+    if (state.state !== 'Completed') return null;
+    const p = await describeProgress(url, name);
+    return p === null || fullyIndexed(p, rows) ? true : null;
+  }, 100, Math.max(0, deadline - nowMs()));
+  const compact_s = done ? (nowMs() - compactStarted) / 1000 : null;
+  return { background_s, settled_s, pending_after_background, compact_s, indexed_s: background_s ?? (done ? since() : null) };
 }
 
 /**

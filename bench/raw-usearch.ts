@@ -14,7 +14,7 @@ import type { Dataset } from './datasets.ts';
 import type { SearchRun } from './http-client.ts';
 import type { HnswParams } from './quiver-server.ts';
 import type { RawWorkerCommand, RawWorkerData, RawWorkerReply } from './raw-usearch-worker.ts';
-import { nowMs, summarize } from './stats.ts';
+import { nowMs, summarize } from './measure.ts';
 
 /** A built and saved baseline index. */
 export interface RawIndex {

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ReportTable, SuiteResult } from './types.ts';
+import type { ReportTable, SuiteResult } from './run-suite.ts';
 
 const FILE_HEADER = `# Benchmarks
 

@@ -1,12 +1,78 @@
 /**
- * The benchmark suites by name, and running one: measure, then record the result as a Markdown
- * section (BENCHMARKS.md by default) and as JSON rows (bench/results/<suite>.json by default).
+ * What a benchmark suite is — its options, its machine-readable result rows and its report — the
+ * suites by name, and running one: measure, then record the result as a Markdown section
+ * (BENCHMARKS.md by default) and as JSON rows (bench/results/<suite>.json by default).
  */
 import { join } from 'node:path';
-import { REPO_ROOT } from './machine.ts';
+import { REPO_ROOT, type RunEnvironment } from './measure.ts';
 import { writeJsonResults, writeMarkdownSection } from './report.ts';
+import { runClusterSuite } from './suites/cluster.ts';
 import { runStandaloneSuite } from './suites/standalone.ts';
-import type { SuiteOptions, SuiteResult } from './types.ts';
+
+/** Options every suite accepts (the command-line flags). */
+export interface SuiteOptions {
+  /** Small dataset and fewer settings: a correctness run for CI, not a measurement. */
+  quick?: boolean;
+  rows?: number;
+  dim?: number;
+  queries?: number;
+  /**
+   * Run the server under V8's CPU profiler, writing .cpuprofile files here, and add a summary
+   * of where its time went to the report.
+   */
+  profileDir?: string;
+  /** Progress lines (default: stdout). */
+  log?: (line: string) => void;
+}
+
+/** Scalar parameter values recorded with a result. */
+export type ParamValue = number | string | boolean | null;
+
+/** What every row of bench/results/<suite>.json holds; suites add their own measured fields. */
+export interface SuiteRow {
+  /** What was measured, e.g. `quiver-http` or `usearch-raw`. */
+  system: string;
+  params: Record<string, ParamValue>;
+  run: RunEnvironment;
+}
+
+/** One measured search configuration, as written to bench/results/<suite>.json. */
+export interface ResultRow extends SuiteRow {
+  dataset: string;
+  /** Concurrent clients. */
+  clients: number;
+  /** Mean recall@k against exact ground truth. */
+  recall: number;
+  qps: number;
+  p50_ms: number;
+  p99_ms: number;
+  /** Seconds from the first row sent (or build start) until the data was fully indexed. */
+  load_s: number | null;
+  /** Resident memory attributable to the system after loading, MiB. */
+  rss_mb: number | null;
+}
+
+/** A table in a report. */
+export interface ReportTable {
+  title: string;
+  headers: string[];
+  rows: (string | number | null)[][];
+}
+
+/** What a suite hands back: machine-readable rows and the human-readable report. */
+export interface SuiteResult {
+  suite: string;
+  title: string;
+  env: RunEnvironment;
+  /** Parameters of the whole run, shown in the report header. */
+  params: Record<string, ParamValue>;
+  rows: SuiteRow[];
+  tables: ReportTable[];
+  /** Markdown bullet lines: summary, verdicts, caveats. */
+  notes: string[];
+  /** Whether the numbers are fit to publish (false for quick and profiled runs). */
+  publishable: boolean;
+}
 
 /** A named suite. */
 export interface Suite {
@@ -19,6 +85,10 @@ export const SUITES: Readonly<Record<string, Suite>> = Object.freeze({
   standalone: {
     description: 'quiver standalone over HTTP vs in-process usearch: ingest, recall, QPS, latency',
     run: runStandaloneSuite,
+  },
+  cluster: {
+    description: 'quiver cluster (2 proxies, 2 indexers) on Kafka, S3 and Redis: ingest vs raw producer, insert-to-searchable latency, search',
+    run: runClusterSuite,
   },
 });
 

@@ -4,10 +4,10 @@
  * 0.8× target.
  */
 import { profileNotes, summarizeProfiles } from '../cpu-profile.ts';
-import type { RunEnvironment } from '../machine.ts';
-import { round } from '../stats.ts';
-import type { ParamValue, ReportTable, ResultRow, SuiteResult } from '../types.ts';
-import type { QuiverMeasurements, RawMeasurements, SearchPoint, StandaloneParams } from './standalone.ts';
+import { round, type RunEnvironment } from '../measure.ts';
+import type { ParamValue, ReportTable, ResultRow, SuiteResult } from '../run-suite.ts';
+import type { QuiverMeasurements, RawMeasurements, StandaloneParams } from './standalone.ts';
+import type { SearchPoint } from './standalone-search.ts';
 
 /** Recall both systems must reach for the throughput comparison. */
 export const RECALL_TARGET = 0.95;
@@ -17,11 +17,12 @@ export const RATIO_TARGET = 0.8;
 /** Inputs of {@link buildStandaloneResult}. */
 export interface StandaloneMeasurements {
   env: RunEnvironment;
+  /** Load averages when the measurements ended. */
+  loadAfter: string;
   dataset: string;
   params: StandaloneParams;
   quiver: QuiverMeasurements;
   raw: RawMeasurements;
-  profileDir?: string;
 }
 
 /** The comparison at one client count. */
@@ -31,6 +32,9 @@ export interface Verdict {
   ratio: number | null;
   met: boolean;
 }
+
+/** A QPS ratio with two significant digits, e.g. `0.43×` or `0.057×`. */
+const times = (ratio: number) => `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}×`;
 
 const find = (points: SearchPoint[], ef: number, clients: number) => points.find((x) => x.ef === ef && x.clients === clients);
 
@@ -48,12 +52,15 @@ export function verdictFor(m: StandaloneMeasurements, clients: number): Verdict 
 }
 
 function commonParams(p: StandaloneParams): Record<string, ParamValue> {
-  return { k: p.k, metric: 'L2', M: p.hnsw.M, efConstruction: p.hnsw.efConstruction, rows: p.rows, dim: p.dim, queries: p.queries, clusters: p.clusters, seed: p.seed };
+  return {
+    k: p.k, metric: 'L2', M: p.hnsw.M, efConstruction: p.hnsw.efConstruction, rows: p.rows, dim: p.dim, queries: p.queries,
+    clusters: p.clusters, seed: p.seed, repeats: p.repeats,
+  };
 }
 
 function resultRows(m: StandaloneMeasurements): ResultRow[] {
   const { quiver: q, raw, params: p } = m;
-  const quiverLoad = q.indexed ? q.insert.seconds + q.indexed.seconds : null;
+  const quiverLoad = quiverLoadSeconds(q);
   const row = (system: string, pt: SearchPoint, load_s: number | null, rss_mb: number | null, extra: Record<string, ParamValue>): ResultRow => ({
     system,
     dataset: m.dataset,
@@ -79,9 +86,13 @@ function resultRows(m: StandaloneMeasurements): ResultRow[] {
         insert_rows_per_s: round(q.insert.rows_per_s, 0),
         insert_mb_per_s: round(q.insert.mb_per_s, 2),
         searchable_after_ack_s: q.searchable_s === null ? null : round(q.searchable_s, 2),
-        indexed_after_ack_s: q.indexed ? round(q.indexed.seconds, 2) : null,
-        indexed_detected_by: q.indexed?.by ?? null,
+        indexed_after_ack_s: q.indexing.indexed_s === null ? null : round(q.indexing.indexed_s, 2),
+        background_indexed_after_ack_s: q.indexing.background_s === null ? null : round(q.indexing.background_s, 2),
+        background_settled_after_ack_s: round(q.indexing.settled_s, 2),
+        pending_rows_after_background: q.indexing.pending_after_background,
+        full_compaction_s: q.indexing.compact_s === null ? null : round(q.indexing.compact_s, 2),
         peak_rss_mb: q.memory?.peak_rss_mb ?? null,
+        round_trip_p50_ms: round(q.roundTrip.p50_ms, 3),
       }),
     ),
     ...raw.points.map((pt) =>
@@ -92,6 +103,10 @@ function resultRows(m: StandaloneMeasurements): ResultRow[] {
       }),
     ),
   ];
+}
+
+function quiverLoadSeconds(q: QuiverMeasurements): number | null {
+  return q.indexing.indexed_s === null ? null : round(q.insert.seconds + q.indexing.indexed_s, 2);
 }
 
 function tables(m: StandaloneMeasurements): ReportTable[] {
@@ -105,10 +120,15 @@ function tables(m: StandaloneMeasurements): ReportTable[] {
       ['insert throughput, MB/s of JSON', s(q.insert.mb_per_s), null],
       ['insert duration, s', s(q.insert.seconds), null],
       ['searchable after last ack, s (count(*), Strong)', s(q.searchable_s), null],
-      [`fully indexed after last ack, s (${q.indexed?.by ?? 'not reached'})`, s(q.indexed?.seconds), null],
-      ['load time: first row → fully indexed, s', q.indexed ? s(q.insert.seconds + q.indexed.seconds) : null, s(raw.index.build_s)],
+      ['all rows indexed by background work alone, s after last ack', s(q.indexing.background_s), null],
+      ['background work settled, s after last ack', s(q.indexing.settled_s), null],
+      ['rows still pending (flat) when it settled', q.indexing.pending_after_background, null],
+      ['explicit full compaction (collections/compact), s', s(q.indexing.compact_s), null],
+      ['fully indexed, s after last ack', s(q.indexing.indexed_s), null],
+      ['load time: first row → fully indexed, s', quiverLoadSeconds(q), s(raw.index.build_s)],
       ['resident memory after load, MiB', s(q.memory?.rss_mb, 1), s(raw.index.rss_delta_mb, 1)],
       ['peak resident memory, MiB', s(q.memory?.peak_rss_mb, 1), null],
+      ['trivial request round trip (collections/has), p50 / p99 ms', `${s(q.roundTrip.p50_ms, 3)} / ${s(q.roundTrip.p99_ms, 3)}`, null],
       ['index file, MiB', null, s(raw.index.file_mb, 1)],
     ],
   };
@@ -121,7 +141,7 @@ function tables(m: StandaloneMeasurements): ReportTable[] {
         ef, clients,
         s(a?.recall, 4), s(a?.run.qps, 0), s(a?.run.p50_ms, 3), s(a?.run.p99_ms, 3),
         s(b?.recall, 4), s(b?.run.qps, 0), s(b?.run.p50_ms, 3), s(b?.run.p99_ms, 3),
-        ratio === null ? null : `${ratio.toFixed(2)}×`,
+        ratio === null ? null : times(ratio),
       ];
     }),
   );
@@ -142,34 +162,35 @@ function verdictNotes(m: StandaloneMeasurements): string[] {
       continue;
     }
     const status = v.met ? 'target met' : '**target missed**';
-    lines.push(`- **${clients} client(s):** at ef=${v.ef} (smallest ef with recall@10 ≥ ${RECALL_TARGET} on both), HTTP/in-process QPS = **${v.ratio.toFixed(2)}×** (target ≥ ${RATIO_TARGET}×: ${status}).`);
+    lines.push(`- **${clients} client(s):** at ef=${v.ef} (smallest ef with recall@10 ≥ ${RECALL_TARGET} on both), HTTP/in-process QPS = **${times(v.ratio)}** (target ≥ ${RATIO_TARGET}×: ${status}).`);
   }
-  if (!m.quiver.indexed) lines.push('- The server did **not** report the data fully indexed within the timeout; searches ran over whatever segments existed.');
+  if (m.quiver.indexing.indexed_s === null) lines.push('- The server did **not** report the data fully indexed within the timeout; searches ran over whatever segments existed.');
   return lines;
 }
 
 const METHOD_NOTES = [
   '- quiver: one standalone process in a fresh data directory; Int64 `id` + FloatVector `vector`, HNSW/L2, one shard. Searches send one query per request (`limit` 10, `searchParams.params.ef`, consistency Eventually) from keep-alive `fetch` clients in a closed loop; bodies are serialised before timing.',
   '- usearch: the same vectors and HNSW parameters (l2sq, connectivity=M, expansion_add=efConstruction) built in the benchmark process with all cores, saved, then opened with `view()` and expansion_search=ef. 1 client = sequential single-query calls; 8 clients = 8 worker threads, each with its own `view()`, pulling queries from a shared counter. Its memory figure is the growth of the benchmark process while building.',
-  '- Every query is sent once per setting after a short warm-up; recall@10 is against exact brute-force neighbours. Both systems share the machine\'s cores with the load generator, and anything else running on the machine (see load average) skews timings.',
+  '- Each setting sends every query once after a short warm-up, `repeats` times; runs of the two systems alternate, and each system\'s run with the median QPS is shown. recall@10 is against exact brute-force neighbours. Both systems share the machine\'s cores with the load generator, and anything else running on the machine (see load average) skews timings.',
+  '- quiver is searched after an explicit full compaction, so it serves one HNSW segment like the in-process index; the loading table shows how long background indexing took on its own.',
 ];
 
 /** Builds the suite result (and, when the server was profiled, the profile summary). */
 export async function buildStandaloneResult(m: StandaloneMeasurements): Promise<SuiteResult> {
   const p = m.params;
   const notes = [...verdictNotes(m), ...METHOD_NOTES];
-  if (m.profileDir) notes.push(...profileNotes(await summarizeProfiles(m.profileDir, m.quiver.searchWindow), 'search phase only'));
+  if (m.quiver.profileFile) notes.push(...profileNotes(await summarizeProfiles([m.quiver.profileFile]), 'search phase'));
   return {
     suite: 'standalone',
     title: 'standalone: quiver over HTTP vs in-process usearch',
     env: m.env,
     params: {
       dataset: m.dataset, ...commonParams(p), efs: p.efs.join('/'), clients: p.clients.join('/'),
-      insert_batch: p.batch, insert_concurrency: p.insertConcurrency, quick: p.quick, profiled: Boolean(m.profileDir),
+      insert_batch: p.batch, insert_concurrency: p.insertConcurrency, quick: p.quick, profiled: m.quiver.profileFile !== null, load_avg_after: m.loadAfter,
     },
     rows: resultRows(m),
     tables: tables(m),
     notes,
-    publishable: !p.quick && !m.profileDir,
+    publishable: !p.quick && m.quiver.profileFile === null,
   };
 }

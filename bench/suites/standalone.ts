@@ -1,21 +1,23 @@
 /**
  * Suite `standalone`: quiver's standalone server over its REST API against the same HNSW built
  * in-process with usearch, on the same clustered vectors and the same build parameters. Measures
- * ingest (insert throughput, time until searchable, time until fully indexed), then search QPS,
- * latency and recall@10 for an ef sweep with 1 and 8 concurrent clients.
+ * loading (insert throughput, time until searchable, time until fully indexed, build time,
+ * memory), then search QPS, latency and recall@10 for an ef sweep with 1 and 8 concurrent clients.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateDataset, vectorAt, type Dataset } from '../datasets.ts';
-import { groundTruth, recallAtK, type GroundTruth } from '../ground-truth.ts';
-import { runInserts, runSearchLoad, type InsertRun, type SearchRun } from '../http-client.ts';
-import { REPO_ROOT, processMemory, runEnvironment, type ProcessMemory } from '../machine.ts';
+import { groundTruth } from '../ground-truth.ts';
+import { runInserts, runRoundTrips, type InsertRun } from '../http-client.ts';
+import { REPO_ROOT, nowMs, processMemory, runEnvironment, type LatencySummary, type ProcessMemory } from '../measure.ts';
 import {
-  createVectorCollection, startBenchServer, waitIdle, waitIndexed, waitSearchable, type HnswParams, type IndexedBy,
+  createVectorCollection, startBenchServer, waitIdle, waitIndexed, waitSearchable,
+  type BenchServer, type HnswParams, type IndexingOutcome,
 } from '../quiver-server.ts';
-import { buildRawIndex, searchSequential, startRawClients, type RawIndex } from '../raw-usearch.ts';
-import { monotonicMicros, nowMs } from '../stats.ts';
-import type { SuiteOptions, SuiteResult } from '../types.ts';
+import { buildRawIndex, type RawIndex } from '../raw-usearch.ts';
+import type { SuiteOptions, SuiteResult } from '../run-suite.ts';
 import { buildStandaloneResult } from './standalone-report.ts';
+import { searchBoth, type SearchPoint } from './standalone-search.ts';
 
 /** Resolved parameters of one run. */
 export interface StandaloneParams {
@@ -32,7 +34,10 @@ export interface StandaloneParams {
   batch: number;
   insertConcurrency: number;
   warmup: number;
+  /** Timed runs per setting; the one with the median QPS is reported (damps interference). */
+  repeats: number;
   timeoutMs: number;
+  idleTimeoutMs: number;
 }
 
 /** Defaults, overridden by the options. */
@@ -53,28 +58,28 @@ export function standaloneParams(o: SuiteOptions): StandaloneParams {
     batch: 1000,
     insertConcurrency: 2,
     warmup: Math.min(quick ? 20 : 100, queries),
-    timeoutMs: quick ? 180_000 : 1_800_000,
+    repeats: quick ? 1 : 3,
+    timeoutMs: quick ? 90_000 : 1_800_000,
+    idleTimeoutMs: quick ? 30_000 : 120_000,
   };
 }
 
-/** One search configuration's outcome. */
-export interface SearchPoint {
-  ef: number;
-  clients: number;
-  recall: number;
-  run: SearchRun;
-}
-
-/** What the server-side phase measured. */
-export interface QuiverMeasurements {
+/** What loading the server measured. */
+export interface QuiverLoad {
   insert: InsertRun;
+  /** Sequential collections/has requests: the fixed cost of one request. */
+  roundTrip: LatencySummary;
   searchable_s: number | null;
-  indexed: { seconds: number; by: IndexedBy } | null;
+  indexing: IndexingOutcome;
   settle_s: number;
   memory: ProcessMemory | null;
+}
+
+/** What the server-side phases measured. */
+export interface QuiverMeasurements extends QuiverLoad {
   points: SearchPoint[];
-  /** Monotonic window of the search phase, for the CPU profile. */
-  searchWindow: { startUs: number; endUs: number };
+  /** CPU profile of the server's main thread during the search phase, when profiled. */
+  profileFile: string | null;
 }
 
 /** What the in-process phase measured. */
@@ -83,7 +88,11 @@ export interface RawMeasurements {
   points: SearchPoint[];
 }
 
-function insertBodies(ds: Dataset, collection: string, batch: number): { bodies: string[]; counts: number[] } {
+/** Name of the benchmark collection. */
+const COLLECTION = 'bench_vectors';
+
+/** Insert request bodies of the dataset's rows (primary key = row number), `batch` rows each. */
+export function insertBodies(ds: Dataset, collection: string, batch: number): { bodies: string[]; counts: number[] } {
   const bodies: string[] = [];
   const counts: number[] = [];
   for (let start = 0; start < ds.spec.rows; start += batch) {
@@ -96,91 +105,50 @@ function insertBodies(ds: Dataset, collection: string, batch: number): { bodies:
   return { bodies, counts };
 }
 
-function searchBodies(ds: Dataset, collection: string, k: number, ef: number): string[] {
-  const nq = ds.queries.length / ds.spec.dim;
-  return Array.from({ length: nq }, (_, q) =>
-    JSON.stringify({
-      collectionName: collection,
-      data: [Array.from(vectorAt(ds.queries, ds.spec.dim, q))],
-      annsField: 'vector',
-      limit: k,
-      searchParams: { metricType: 'L2', params: { ef } },
-      consistencyLevel: 'Eventually',
-    }),
-  );
+/** An error from the server phase, with the server's exit status and last log lines when it died. */
+function serverFailure(err: unknown, server: BenchServer): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const cause = e.cause instanceof Error ? ` (${e.cause.message})` : '';
+  const child = server.process.child;
+  const exited = child.exitCode !== null || child.signalCode !== null;
+  if (!exited && !cause) return e;
+  const status = exited ? `server exited (code ${child.exitCode}, signal ${child.signalCode})` : 'server still running';
+  const logs = server.process.logs().trim().split('\n').slice(-15).join('\n');
+  return new Error(`${e.message}${cause}; ${status}; last server log lines:\n${logs}`, { cause: e });
 }
 
-const fmt = (r: SearchRun, recall: number) =>
-  `recall@10 ${recall.toFixed(4)}  ${r.qps.toFixed(0)} QPS  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms`;
-
-async function measureQuiver(ds: Dataset, gt: GroundTruth, p: StandaloneParams, log: (s: string) => void, profileDir?: string): Promise<QuiverMeasurements> {
-  const name = 'bench_vectors';
-  log(`quiver: starting standalone server${profileDir ? ' (CPU profiler on)' : ''}`);
-  const server = await startBenchServer(profileDir);
-  try {
-    log(`quiver: server at ${server.url} (pid ${server.pid}); creating collection`);
-    await createVectorCollection(server.url, name, p.dim, p.hnsw);
-    const { bodies, counts } = insertBodies(ds, name, p.batch);
-    log(`quiver: inserting ${p.rows} rows in ${bodies.length} batches of ${p.batch}, ${p.insertConcurrency} in flight`);
-    const step = Math.max(1, Math.floor(bodies.length / 10));
-    const insert = await runInserts(server.url, bodies, counts, p.insertConcurrency, (done, total) => {
-      if (done % step === 0 || done === total) log(`quiver:   ${done}/${total} batches acknowledged`);
-    });
-    log(`quiver: inserted in ${insert.seconds.toFixed(2)} s: ${insert.rows_per_s.toFixed(0)} rows/s, ${insert.mb_per_s.toFixed(1)} MB/s of JSON`);
-    const searchable_s = await waitSearchable(server.url, name, p.rows, insert.lastAckMs, p.timeoutMs);
-    log(`quiver: all rows searchable ${searchable_s === null ? 'NOT within the timeout' : `${searchable_s.toFixed(2)} s after the last ack`}`);
-    const indexed = await waitIndexed(server.url, name, p.rows, insert.lastAckMs, p.timeoutMs);
-    log(`quiver: fully indexed ${indexed === null ? 'NOT within the timeout' : `${indexed.seconds.toFixed(2)} s after the last ack (${indexed.by})`}`);
-    const settle_s = await waitIdle(server.pid);
-    const memory = await processMemory(server.pid);
-    log(`quiver: server idle after ${settle_s.toFixed(1)} s more; RSS ${memory?.rss_mb ?? '?'} MiB (peak ${memory?.peak_rss_mb ?? '?'} MiB)`);
-    const points: SearchPoint[] = [];
-    const startUs = monotonicMicros();
-    for (const ef of p.efs) {
-      const all = searchBodies(ds, name, p.k, ef);
-      for (const clients of p.clients) {
-        await runSearchLoad(server.url, all.slice(0, p.warmup), clients);
-        const run = await runSearchLoad(server.url, all, clients);
-        const recall = recallAtK(gt, (q) => run.ids[q]);
-        points.push({ ef, clients, recall, run });
-        log(`quiver: ef=${ef} clients=${clients}: ${fmt(run, recall)}`);
-      }
-    }
-    const endUs = monotonicMicros();
-    return { insert, searchable_s, indexed, settle_s, memory, points, searchWindow: { startUs, endUs } };
-  } finally {
-    await server.close();
-    log('quiver: server stopped');
-  }
+async function loadQuiver(server: BenchServer, ds: Dataset, p: StandaloneParams, log: (s: string) => void): Promise<QuiverLoad> {
+  log(`quiver: server at ${server.url} (pid ${server.pid}); creating collection`);
+  await createVectorCollection(server.url, COLLECTION, p.dim, p.hnsw);
+  const { bodies, counts } = insertBodies(ds, COLLECTION, p.batch);
+  log(`quiver: inserting ${p.rows} rows in ${bodies.length} batches of ${p.batch}, ${p.insertConcurrency} in flight`);
+  const step = Math.max(1, Math.floor(bodies.length / 10));
+  const insert = await runInserts(server.url, bodies, counts, p.insertConcurrency, (done, total) => {
+    if (done % step === 0 || done === total) log(`quiver:   ${done}/${total} batches acknowledged`);
+  });
+  log(`quiver: inserted in ${insert.seconds.toFixed(2)} s: ${insert.rows_per_s.toFixed(0)} rows/s, ${insert.mb_per_s.toFixed(1)} MB/s of JSON`);
+  const searchable_s = await waitSearchable(server.url, COLLECTION, p.rows, insert.lastAckMs, p.timeoutMs);
+  log(`quiver: all rows searchable ${searchable_s === null ? 'NOT within the timeout' : `${searchable_s.toFixed(2)} s after the last ack`}`);
+  const indexing = await waitIndexed(server.url, COLLECTION, p.rows, server.pid, insert.lastAckMs, p.timeoutMs);
+  const secs = (x: number | null) => (x === null ? 'never' : `${x.toFixed(2)} s`);
+  log(`quiver: background indexing settled at ${secs(indexing.settled_s)} with ${indexing.pending_after_background ?? '?'} rows pending ` +
+    `(all indexed by background work: ${secs(indexing.background_s)}); full compaction took ${secs(indexing.compact_s)}`);
+  log(`quiver: fully indexed ${indexing.indexed_s === null ? 'NOT within the timeout' : `${secs(indexing.indexed_s)} after the last ack`}`);
+  const settle_s = await waitIdle(server.pid, 0.1, 1000, p.idleTimeoutMs);
+  const memory = await processMemory(server.pid);
+  log(`quiver: server idle after ${settle_s.toFixed(1)} s more; RSS ${memory?.rss_mb ?? '?'} MiB (peak ${memory?.peak_rss_mb ?? '?'} MiB)`);
+  const has = JSON.stringify({ collectionName: COLLECTION });
+  await runRoundTrips(server.url, 'collections/has', has, p.warmup);
+  const roundTrip = await runRoundTrips(server.url, 'collections/has', has, p.queries);
+  log(`quiver: trivial request (collections/has) round trip: p50 ${roundTrip.p50_ms.toFixed(3)} ms, p99 ${roundTrip.p99_ms.toFixed(3)} ms`);
+  return { insert, roundTrip, searchable_s, indexing, settle_s, memory };
 }
 
-async function measureRaw(ds: Dataset, gt: GroundTruth, p: StandaloneParams, log: (s: string) => void): Promise<RawMeasurements> {
-  log(`usearch: building HNSW (M=${p.hnsw.M}, efConstruction=${p.hnsw.efConstruction}) over ${p.rows} vectors in-process`);
-  const raw = await buildRawIndex(ds, p.hnsw);
-  log(`usearch: built in ${raw.build_s.toFixed(2)} s; file ${raw.file_mb.toFixed(1)} MiB`);
-  const multi = p.clients.filter((c) => c > 1);
-  const pools = multi.map((c) => startRawClients(raw, ds.queries, c, p.k));
-  try {
-    const points: SearchPoint[] = [];
-    for (const ef of p.efs) {
-      for (const clients of p.clients) {
-        const run = clients === 1
-          ? searchSequential(raw, ds.queries, ef, p.k, p.warmup)
-          : await pools[multi.indexOf(clients)].run(ef, p.k, p.warmup);
-        const recall = recallAtK(gt, (q) => run.ids[q]);
-        points.push({ ef, clients, recall, run });
-        log(`usearch: ef=${ef} clients=${clients}: ${fmt(run, recall)}`);
-      }
-    }
-    const { close: _close, ...index } = raw;
-    return { index, points };
-  } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
-    await raw.close();
-  }
-}
-
-/** Runs the suite end to end; the server is always stopped and temporary files removed. */
+/**
+ * Runs the suite end to end: data and ground truth, then the server is loaded and the in-process
+ * index built, then both are searched (interleaved, see standalone-search.ts). The server is
+ * always stopped and temporary files removed.
+ */
 export async function runStandaloneSuite(o: SuiteOptions): Promise<SuiteResult> {
   const log = o.log ?? ((s: string) => console.log(s));
   const p = standaloneParams(o);
@@ -191,7 +159,30 @@ export async function runStandaloneSuite(o: SuiteOptions): Promise<SuiteResult> 
   log(`dataset ${ds.name}: generated in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
   const gt = await groundTruth(ds, p.k, join(REPO_ROOT, 'bench', '.cache'));
   log(`ground truth: ${gt.cached ? 'from cache' : `computed in ${gt.seconds.toFixed(1)} s`}`);
-  const quiver = await measureQuiver(ds, gt, p, log, o.profileDir);
-  const raw = await measureRaw(ds, gt, p, log);
-  return buildStandaloneResult({ env, dataset: ds.name, params: p, quiver, raw, profileDir: o.profileDir });
+  log(`quiver: starting standalone server${o.profileDir ? ' (CPU profiler on)' : ''}`);
+  const server = await startBenchServer(o.profileDir);
+  let raw: RawIndex | null = null;
+  try {
+    const load = await loadQuiver(server, ds, p, log);
+    log(`usearch: building HNSW (M=${p.hnsw.M}, efConstruction=${p.hnsw.efConstruction}) over ${p.rows} vectors in-process`);
+    raw = await buildRawIndex(ds, p.hnsw);
+    log(`usearch: built in ${raw.build_s.toFixed(2)} s; file ${raw.file_mb.toFixed(1)} MiB`);
+    server.profiler?.start();
+    const points = await searchBoth({ url: server.url, collection: COLLECTION, raw, ds, gt, params: p, log });
+    const profileFile = server.profiler ? await server.profiler.stop() : null;
+    if (profileFile) log(`quiver: search-phase CPU profile written to ${profileFile}`);
+    const { close: _close, ...index } = raw;
+    const loadAfter = loadavg().map((x) => x.toFixed(2)).join(' / ');
+    return buildStandaloneResult({
+      env, loadAfter, dataset: ds.name, params: p,
+      quiver: { ...load, points: points.quiver, profileFile },
+      raw: { index, points: points.raw },
+    });
+  } catch (err) {
+    throw serverFailure(err, server);
+  } finally {
+    await server.close();
+    log('quiver: server stopped');
+    await raw?.close();
+  }
 }

@@ -1,0 +1,205 @@
+/**
+ * Turns the cluster suite's measurements into result rows, report tables and verdicts: ingest
+ * through the proxies against the raw producer (target ≥ 0.7×), and the p99 insert-to-searchable
+ * latency at half the ingest rate (target ≤ 1 s).
+ */
+import type { CpuUsage } from '../cpu-meter.ts';
+import type { InsertRun } from '../http-client.ts';
+import { round, type RunEnvironment } from '../measure.ts';
+import type { ProducerMeasurement } from '../raw-producer.ts';
+import type { ParamValue, ReportTable, SuiteResult, SuiteRow } from '../run-suite.ts';
+import type { ServiceVersions } from '../service-versions.ts';
+import type { EncodedInserts } from '../wal-records.ts';
+import type { ClusterParams } from './cluster.ts';
+import type { VisibilityMeasurement } from './cluster-latency.ts';
+import type { ClusterSearchPoint } from './cluster-search.ts';
+
+/** Ingest throughput through the proxies, as a share of the raw producer's, the cluster should reach. */
+export const INGEST_RATIO_TARGET = 0.7;
+/** Insert-to-searchable p99 the cluster should stay within, ms. */
+export const VISIBILITY_P99_TARGET_MS = 1000;
+
+/** Settings of the deployment that shape the results. */
+export interface ClusterSettings {
+  flushIntervalMs: number;
+  lingerMs: number;
+  compression: string;
+  maxRecordBytes: number;
+  hnswMinRows: number;
+}
+
+/** Everything the suite measured. */
+export interface ClusterMeasurements {
+  env: RunEnvironment;
+  loadAfter: string;
+  dataset: string;
+  params: ClusterParams;
+  settings: ClusterSettings;
+  versions: ServiceVersions;
+  records: Omit<EncodedInserts, 'perRequest' | 'rowCounts'>;
+  producer: ProducerMeasurement;
+  producerCpu: CpuUsage;
+  ingest: { run: InsertRun; records_mb_per_s: number; cpu: CpuUsage; searchable_s: number | null; settle_s: number };
+  latency: VisibilityMeasurement & { cpu: CpuUsage };
+  compact_s: number | null;
+  expectedRows: number;
+  /** count(*) (Strong) through each proxy after compaction. */
+  proxyCounts: number[];
+  search: ClusterSearchPoint[];
+  coordinatorRestored: boolean;
+}
+
+/** One row of bench/results/cluster.json; fields that do not apply to a phase are null. */
+export interface ClusterRow extends SuiteRow {
+  dataset: string;
+  clients: number;
+  rows_per_s: number | null;
+  records_mb_per_s: number | null;
+  json_mb_per_s: number | null;
+  qps: number | null;
+  recall: number | null;
+  p50_ms: number | null;
+  p99_ms: number | null;
+}
+
+/** Ingest rows/s through the proxies over the raw producer's (the same records, so also the MB/s ratio). */
+export const ingestRatio = (m: ClusterMeasurements) => m.ingest.run.rows_per_s / m.producer.median.rows_per_s;
+
+const r = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? (x ?? null) : round(x, d));
+const times = (x: number) => `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`;
+
+function rows(m: ClusterMeasurements): ClusterRow[] {
+  const { params: p, producer, ingest, latency } = m;
+  const base = (system: string, clients: number, params: Record<string, ParamValue>): Omit<ClusterRow, 'rows_per_s' | 'records_mb_per_s' | 'json_mb_per_s' | 'qps' | 'recall' | 'p50_ms' | 'p99_ms'> =>
+    ({ system, dataset: m.dataset, clients, params: { ...params, shards: p.shards, batch: p.batch }, run: m.env });
+  const none = { json_mb_per_s: null, qps: null, recall: null };
+  return [
+    {
+      ...base('kafka-producer-raw', p.ingestClients, { passes: producer.runs.length, linger_ms: m.settings.lingerMs, compression: m.settings.compression }),
+      ...none, rows_per_s: r(producer.median.rows_per_s, 0), records_mb_per_s: r(producer.median.mb_per_s),
+      p50_ms: r(producer.median.p50_ms, 3), p99_ms: r(producer.median.p99_ms, 3),
+    },
+    {
+      ...base('quiver-ingest', p.ingestClients, {
+        proxies: p.proxies, indexers: p.indexers, ratio_to_raw: r(ingestRatio(m), 3),
+        searchable_after_ack_s: r(ingest.searchable_s), indexers_idle_after_s: r(ingest.settle_s, 1),
+      }),
+      ...none, rows_per_s: r(ingest.run.rows_per_s, 0), records_mb_per_s: r(ingest.records_mb_per_s),
+      json_mb_per_s: r(ingest.run.mb_per_s), p50_ms: null, p99_ms: null,
+    },
+    {
+      ...base('quiver-insert-to-searchable', 1, {
+        target_rows_per_s: r(latency.target_rows_per_s, 0), latency_batch: p.latencyBatch, markers: latency.markers,
+        missing: latency.missing, mean_ms: r(latency.mean_ms, 1), max_ms: r(latency.max_ms, 1), poll_ms: p.pollMs,
+        flush_interval_ms: m.settings.flushIntervalMs,
+      }),
+      ...none, rows_per_s: r(latency.achieved_rows_per_s, 0), records_mb_per_s: null, p50_ms: r(latency.p50_ms, 1), p99_ms: r(latency.p99_ms, 1),
+    },
+    ...m.search.map((s) => ({
+      ...base('quiver-search', s.clients, { proxies: p.proxies, ef: p.ef, k: p.k, consistency: 'Eventually', rows_indexed: m.expectedRows }),
+      rows_per_s: null, records_mb_per_s: null, json_mb_per_s: null,
+      qps: r(s.run.qps, 1), recall: r(s.recall, 4), p50_ms: r(s.run.p50_ms, 3), p99_ms: r(s.run.p99_ms, 3),
+    })),
+  ];
+}
+
+function cpuTable(m: ClusterMeasurements): ReportTable {
+  const phases: [string, CpuUsage][] = [
+    ['raw producer', m.producerCpu],
+    ['ingest', m.ingest.cpu],
+    ['latency run', m.latency.cpu],
+    ...m.search.map((s): [string, CpuUsage] => [`search, ${s.clients} client(s)`, s.cpu]),
+  ];
+  const names = phases[0][1].cores.map((c) => c.name);
+  return {
+    title: 'CPU by process (cores used, averaged over each phase)',
+    headers: ['process', ...phases.map(([n]) => n)],
+    rows: [
+      ...names.map((name) => [name, ...phases.map(([, u]) => r(u.cores.find((c) => c.name === name)?.cores ?? null))]),
+      ['total', ...phases.map(([, u]) => r(u.total_cores))],
+    ],
+  };
+}
+
+function tables(m: ClusterMeasurements): ReportTable[] {
+  const { producer: { median: raw }, ingest, latency: l } = m;
+  const ratio = ingestRatio(m);
+  return [
+    {
+      title: `Ingest: ${m.params.rows} rows in requests of ${m.params.batch}, ${m.params.ingestClients} in flight`,
+      headers: ['metric', 'raw Kafka producer', `quiver, ${m.params.proxies} proxies`, 'quiver / raw'],
+      rows: [
+        ['rows/s', r(raw.rows_per_s, 0), r(ingest.run.rows_per_s, 0), times(ratio)],
+        ['MB/s of write records', r(raw.mb_per_s), r(ingest.records_mb_per_s), times(ratio)],
+        ['MB/s of JSON sent', null, r(ingest.run.mb_per_s), null],
+        ['duration, s', r(raw.seconds), r(ingest.run.seconds), null],
+        ['request p50 / p99, ms', `${r(raw.p50_ms, 1)} / ${r(raw.p99_ms, 1)}`, null, null],
+        ['all rows searchable (Strong, other proxy), s after last ack', null, r(ingest.searchable_s), null],
+      ],
+    },
+    {
+      title: `Insert-to-searchable latency (${m.params.latencyFraction}× the ingest rate, batches of ${m.params.latencyBatch})`,
+      headers: ['metric', 'value'],
+      rows: [
+        ['target / achieved rows/s', `${r(l.target_rows_per_s, 0)} / ${r(l.achieved_rows_per_s, 0)}`],
+        ['markers (one per batch) / never visible', `${l.markers} / ${l.missing}`],
+        ['latency p50 / p99 / max, ms', `${r(l.p50_ms, 0)} / ${r(l.p99_ms, 0)} / ${r(l.max_ms, 0)}`],
+        ['insert acknowledgement p50 / p99, ms', `${r(l.insert_p50_ms, 1)} / ${r(l.insert_p99_ms, 1)}`],
+        ['probe round trip p50, ms (probes sent)', `${r(l.probe_p50_ms, 1)} (${l.probes})`],
+      ],
+    },
+    {
+      title: `Where insert-to-searchable time goes (${l.traced} of ${l.markers - l.missing} markers traced through the manifests)`,
+      headers: ['stage', 'mean ms', 'p50 ms', 'p99 ms'],
+      rows: l.stages.map((s) => [s.name, r(s.mean_ms, 1), r(s.p50_ms, 1), r(s.p99_ms, 1)]),
+    },
+    {
+      title: `Search through ${m.params.proxies} proxies (k=${m.params.k}, ef=${m.params.ef}, Eventually, one query per request)`,
+      headers: ['clients', `recall@${m.params.k}`, 'QPS', 'p50 ms', 'p99 ms'],
+      rows: m.search.map((s) => [s.clients, r(s.recall, 4), r(s.run.qps, 0), r(s.run.p50_ms, 2), r(s.run.p99_ms, 2)]),
+    },
+    cpuTable(m),
+  ];
+}
+
+function notes(m: ClusterMeasurements): string[] {
+  const ratio = ingestRatio(m);
+  const l = m.latency;
+  const ingestMet = ratio >= INGEST_RATIO_TARGET;
+  const latencyMet = l.missing === 0 && l.p99_ms <= VISIBILITY_P99_TARGET_MS;
+  const out = [
+    `- **Ingest:** ${times(ratio)} of the raw producer's rows/s (target ≥ ${INGEST_RATIO_TARGET}×: ${ingestMet ? 'target met' : '**target missed**'}).`,
+    `- **Insert-to-searchable:** p99 ${r(l.p99_ms, 0)} ms at ${r(l.achieved_rows_per_s, 0)} rows/s (target ≤ ${VISIBILITY_P99_TARGET_MS} ms: ${latencyMet ? 'target met' : '**target missed**'}).`,
+    `- Rows: ${m.expectedRows} inserted (dataset, ${m.expectedRows - m.params.rows - l.rows} warm-up rows, ${l.rows} from the latency run); ` +
+      `count(*) through each proxy after compaction: ${m.proxyCounts.join(', ')}. Full compaction took ${m.compact_s === null ? 'longer than the timeout' : `${r(m.compact_s, 1)} s`}.`,
+    `- Write records: ${m.records.records} records, ${r(m.records.bytes / 2 ** 20, 1)} MiB (largest ${r(m.records.largest / 1024, 0)} KiB), built with quiver's own validateRows, rowsPerShard/pickRows and WalCodec from the collection as the catalog stores it, so both sides send identical bytes. The raw producer is the Log port's Kafka adapter configured from the same environment (linger ${m.settings.lingerMs} ms, ${m.settings.compression}), sending to a throwaway topic with ${m.params.shards} partitions, each request's shard records in parallel, ${m.params.ingestClients} requests in flight; the median of ${m.producer.runs.length} pass(es) is shown.`,
+    `- Ingest: pre-serialised JSON bodies sent round-robin to the proxies by keep-alive \`fetch\` clients; ${m.params.indexers} indexers consume meanwhile. MB/s are MiB per second.`,
+    `- Latency: a paced writer (open loop, ≤ ${m.params.maxInFlight} in flight) inserts through proxy-0; a prober asks proxy-1 for every outstanding marker with one entities/get (Eventually) every ${m.params.pollMs} ms. Latency = the answer that first held the marker − the insert's acknowledgement, so it overstates by up to one probe interval plus a round trip. Stages come from the segment's createdAt and the manifest's updatedAt (indexer clock, same machine) and the time this process saw the manifest change (Redis pub/sub); indexer.flushIntervalMs = ${m.settings.flushIntervalMs}. The rows have vectors far from the dataset, so they never enter its top-${m.params.k}.`,
+    `- Search: after a full compaction (one segment per shard${m.settings.hnswMinRows > 0 ? `, HNSW from ${m.settings.hnswMinRows} rows` : ''}); request i goes to proxy i mod ${m.params.proxies}; median-QPS run of ${m.params.repeats}; recall against exact neighbours of the dataset.`,
+    '- Kafka, S3 and Redis are shared with whatever else runs on the machine: their CPU figures include other users, and the load average shows how busy the machine was.',
+  ];
+  if (m.coordinatorRestored) out.push('- **Redis lost its data during the run** (a process restored the coordinator from object-store backups): timings around that moment are disturbed.');
+  return out;
+}
+
+/** Builds the suite result. */
+export function buildClusterResult(m: ClusterMeasurements): SuiteResult {
+  const p = m.params;
+  return {
+    suite: 'cluster',
+    title: `cluster: ${p.proxies} proxies + ${p.indexers} indexers on Kafka, S3 and Redis`,
+    env: m.env,
+    params: {
+      dataset: m.dataset, rows: p.rows, dim: p.dim, queries: p.queries, shards: p.shards, batch: p.batch, ingest_clients: p.ingestClients,
+      latency_fraction: p.latencyFraction, latency_batch: p.latencyBatch, latency_s: p.latencyDurationS, poll_ms: p.pollMs,
+      ef: p.ef, k: p.k, M: p.hnsw.M, efConstruction: p.hnsw.efConstruction, search_clients: p.searchClients.join('/'), repeats: p.repeats,
+      flush_interval_ms: m.settings.flushIntervalMs, hnsw_min_rows: m.settings.hnswMinRows, linger_ms: m.settings.lingerMs,
+      kafka: m.versions.kafka, librdkafka: m.versions.librdkafka, redis: m.versions.redis, s3: m.versions.s3_server,
+      quick: p.quick, load_avg_after: m.loadAfter,
+    },
+    rows: rows(m),
+    tables: tables(m),
+    notes: notes(m),
+    publishable: !p.quick,
+  };
+}
