@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import { openRedisCoordinator, type RedisCoordinatorOptions } from '../../src/shared/adapters/redis/index.ts';
 import { WatchHub, type ScanRequest, type ScanResult } from '../../src/shared/adapters/redis/watch.ts';
 import { ConflictError, CoordinatorUnavailableError, type CommitOp, type Coordinator } from '../../src/shared/ports/coordinator.ts';
+import { OutageProxy } from '../helpers/outage-proxy.ts';
 import { runCoordinatorContract } from '../contracts/coordinator-contract.ts';
 
 const ENV_FILE = fileURLToPath(new URL('../../.quiver/services.env', import.meta.url));
@@ -66,37 +67,6 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
   while (!condition()) {
     if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
     await sleep(10);
-  }
-}
-
-/** A TCP forwarder to Redis that the test can take down and bring back on the same port. */
-class Outage {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async up(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  /** Refuses new connections and cuts the open ones, like a Redis that went away. */
-  async down(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-    this.server = undefined;
   }
 }
 
@@ -208,7 +178,7 @@ describe('redis coordinator', () => {
 
   it('recovers by itself after an outage, and watchers hear of changes made meanwhile', async () => {
     const target = new URL(url);
-    const outage = new Outage({ host: target.hostname, port: Number(target.port || 6379) });
+    const outage = new OutageProxy(target.hostname, Number(target.port || 6379));
     await outage.up();
     const prefix = `${RUN}outage-${randomUUID().slice(0, 8)}:`;
     prefixes.push(prefix);

@@ -30,6 +30,7 @@ import {
   ObjectStoreUnavailableError,
   type ObjectStore,
 } from '../../src/shared/ports/object-store.ts';
+import { OutageProxy } from '../helpers/outage-proxy.ts';
 import { runObjectStoreContract } from '../contracts/object-store-contract.ts';
 
 const ENV_FILE = fileURLToPath(new URL('../../.quiver/services.env', import.meta.url));
@@ -107,36 +108,6 @@ async function closedPort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** A TCP forwarder to the S3 server that the test can take down and bring back on one port. */
-class Outage {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: URL) {}
-
-  async up(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(Number(this.target.port || 80), this.target.hostname);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  async down(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-    this.server = undefined;
-  }
 }
 
 describe('s3 object store', () => {
@@ -292,7 +263,7 @@ describe('s3 object store', () => {
   });
 
   it('recovers by itself when the server comes back', async () => {
-    const outage = new Outage(new URL(c.endpoint));
+    const outage = new OutageProxy(new URL(c.endpoint).hostname, Number(new URL(c.endpoint).port || 80));
     await outage.up();
     const { store } = await fresh({ endpoint: `http://127.0.0.1:${outage.port}`, maxAttempts: 2 });
     try {

@@ -3,6 +3,7 @@
  * Kafka has one, so code that runs against the embedded log also runs against a broker.
  * Every check throws LogError kind 'invalid' (a caller bug, not retryable).
  */
+import { checkRecordBody } from '../common/record-checks.ts';
 import { LogError, type OutgoingRecord } from '../../ports/log.ts';
 
 /** Kafka's legal topic names: 1-249 characters of [a-zA-Z0-9._-], not "." or "..". */
@@ -53,18 +54,7 @@ export function checkOutgoing(
   if (!Array.isArray(records)) throw new LogError('records must be an array', 'invalid');
   for (const record of records) {
     checkPartition(topic, record?.partition, partitions);
-    if (!(record.payload instanceof Uint8Array)) {
-      throw new LogError('record payload must be a Uint8Array', 'invalid');
-    }
-    if (record.key !== null && !(record.key instanceof Uint8Array)) {
-      throw new LogError('record key must be a Uint8Array or null', 'invalid');
-    }
-    if (record.payload.byteLength > maxRecordBytes) {
-      throw new LogError(
-        `record payload of ${record.payload.byteLength} bytes exceeds the limit of ${maxRecordBytes} bytes`,
-        'too-large',
-      );
-    }
+    checkRecordBody(record, maxRecordBytes);
   }
 }
 

@@ -11,6 +11,7 @@
  * clients reconnect by themselves, so a later call succeeds once Kafka is back. Error messages
  * and logs never contain the SASL password.
  */
+import { checkRecordBody } from '../common/record-checks.ts';
 import {
   LogError,
   type ConsumerOptions,
@@ -209,14 +210,5 @@ function checkRecord(record: OutgoingRecord, maxRecordBytes: number): void {
   if (!Number.isSafeInteger(record?.partition) || record.partition < 0) {
     throw new LogError(`invalid partition ${String(record?.partition)}`, 'invalid');
   }
-  if (!(record.payload instanceof Uint8Array)) throw new LogError('record payload must be a Uint8Array', 'invalid');
-  if (record.key !== null && !(record.key instanceof Uint8Array)) {
-    throw new LogError('record key must be a Uint8Array or null', 'invalid');
-  }
-  if (record.payload.byteLength > maxRecordBytes) {
-    throw new LogError(
-      `record payload of ${record.payload.byteLength} bytes exceeds the limit of ${maxRecordBytes} bytes`,
-      'too-large',
-    );
-  }
+  checkRecordBody(record, maxRecordBytes);
 }
