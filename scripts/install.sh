@@ -2,7 +2,7 @@
 # Installs everything quiver needs on a Debian/Ubuntu machine, idempotently:
 #  - system packages: a C/C++ toolchain (native addons fall back to building from source) and
 #    the libraries the Kafka client's bundled librdkafka links against (ssl, sasl, zlib, zstd, lz4);
-#  - npm packages from the lockfile, building librdkafka against those system libraries
+#  - npm packages as pinned by the lockfile, building librdkafka against those system libraries
 #    (CKJS_LINKING=dynamic: its default build downloads its own copies, which fails offline).
 # Services for the test suite (Kafka, an S3 server, Redis) are installed by infra/local/services.sh.
 set -euo pipefail
@@ -30,6 +30,8 @@ stamp=node_modules/.quiver-install-stamp
 if [[ -f $stamp && -d node_modules && $(cat "$stamp") == "$(sha256sum package-lock.json | cut -d' ' -f1)" ]]; then
   echo "npm packages up to date"
 else
-  CKJS_LINKING=dynamic npm ci --no-audit --no-fund
+  # npm install, not npm ci: it follows the lockfile too, and tolerates platform-specific
+  # optional packages that a registry mirror does not serve (npm ci rejects the lockfile then).
+  CKJS_LINKING=dynamic npm install --no-audit --no-fund
   sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
