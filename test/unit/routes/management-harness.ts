@@ -44,7 +44,6 @@ export class FakeReader {
 }
 
 /** A parsed answer; tests read its nested keys freely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Answer = any;
 
 export interface Harness {
