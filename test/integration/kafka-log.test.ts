@@ -6,27 +6,47 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { openKafkaLog, type KafkaLogOptions } from '../../src/shared/adapters/kafka/index.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import { LogError, type Log } from '../../src/shared/ports/log.ts';
 import { servicesEnv } from '../helpers/services-env.ts';
-import { runLogContract } from './log-contract.ts';
+import { runLogContract } from '../contracts/log-contract.ts';
 
-let brokers = '';
+/** The brokers, or why there are none; every test fails with that reason (never skips). */
+let brokersOrError: string | Error | undefined;
+/** Set once a connection failed, so the other tests fail at once instead of waiting again. */
+let unreachable: Error | undefined;
 /** Deletes the topics each test created, so runs do not pile up topics on the shared broker. */
 let janitor: Log | undefined;
 
 /** The brokers from .quiver/services.env; throws with instructions when services are not up. */
-function brokersFromEnv(): string {
-  const env = servicesEnv();
-  const found = env.QUIVER_KAFKA_BROKERS ?? (env.QUIVER_TEST_KAFKA_PORT ? `127.0.0.1:${env.QUIVER_TEST_KAFKA_PORT}` : '');
-  if (!found) throw new Error('.quiver/services.env names no Kafka broker: run `npm run services:up`');
-  return found;
+function brokers(): string {
+  if (brokersOrError === undefined) {
+    try {
+      const env = servicesEnv();
+      const port = env.QUIVER_TEST_KAFKA_PORT;
+      brokersOrError = env.QUIVER_KAFKA_BROKERS ?? (port ? `127.0.0.1:${port}` : undefined);
+      brokersOrError ??= new Error('.quiver/services.env names no Kafka broker: run `npm run services:up`');
+    } catch (err) {
+      brokersOrError = err as Error;
+    }
+  }
+  if (brokersOrError instanceof Error) throw brokersOrError;
+  return brokersOrError;
 }
 
 async function openLog(options: Partial<KafkaLogOptions> = {}): Promise<Log> {
-  return openKafkaLog({ brokers, clientId: 'quiver-contract', ...options });
+  if (unreachable) throw unreachable;
+  try {
+    return await openKafkaLog({ brokers: brokers(), clientId: 'quiver-contract', ...options });
+  } catch (err) {
+    if (err instanceof LogError && err.kind === 'unavailable') {
+      unreachable = new Error(`Kafka at ${brokers()} does not answer: run \`npm run services:up\``, { cause: err });
+      throw unreachable;
+    }
+    throw err;
+  }
 }
 
 /** A Log that remembers the topics created through it. */
@@ -48,19 +68,13 @@ function tracking(log: Log, created: Set<string>): Log {
   };
 }
 
-async function removeTopics(topics: Iterable<string>): Promise<void> {
-  await Promise.allSettled([...topics].map((t) => janitor?.deleteTopic(t)));
+async function removeTopics(topics: Set<string>): Promise<void> {
+  if (topics.size === 0) return;
+  janitor ??= await openLog();
+  await Promise.allSettled([...topics].map((t) => janitor!.deleteTopic(t)));
 }
 
 describe('kafka log', () => {
-  before(async () => {
-    brokers = brokersFromEnv();
-    try {
-      janitor = await openLog({ requestTimeoutMs: 5000 });
-    } catch (err) {
-      throw new Error(`Kafka at ${brokers} does not answer: run \`npm run services:up\``, { cause: err });
-    }
-  });
   after(async () => {
     await janitor?.close();
   });
@@ -117,7 +131,7 @@ describe('kafka log', () => {
 
     it('rejects bad options with invalid, naming the key', async () => {
       const expectInvalid = async (options: Partial<KafkaLogOptions>, key: string) => {
-        await assert.rejects(openKafkaLog({ brokers, ...options } as KafkaLogOptions), (err: unknown) => {
+        await assert.rejects(openKafkaLog({ brokers: brokers(), ...options } as KafkaLogOptions), (err: unknown) => {
           assert.ok(err instanceof LogError && err.kind === 'invalid', String(err));
           assert.match(err.message, new RegExp(key.replace('.', '\\.')));
           return true;
