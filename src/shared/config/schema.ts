@@ -26,7 +26,7 @@ const logSchema = z.discriminatedUnion('kind', [
      */
     maxRecordBytes: z.number().int().min(1024).default(900 * 1024),
     /** Producer batching delay, ms: trades a little latency for throughput. */
-    lingerMs: z.number().int().min(0).max(1000).default(5),
+    lingerMs: z.number().int().min(0).max(1000).default(1),
     /** An indexer silent this long (ms) loses its shards to the others (within the broker's group.min/max.session.timeout.ms). */
     sessionTimeoutMs: z.number().int().min(1000).max(600_000).default(10_000),
     security: z
