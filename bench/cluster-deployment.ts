@@ -2,10 +2,16 @@
  * A quiver cluster under test on the shared local services (.quiver/services.env): proxies and
  * indexers started by the integration tests' helpers in an isolated deployment (own topic prefix,
  * S3 prefix and Redis key prefix), the processes whose CPU a phase accounts for (the cluster's,
- * the services' and the benchmark's own), and the waits a benchmark needs.
+ * the services' and the benchmark's own), the versions of the services, and the waits a
+ * benchmark needs.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import rdkafka from '@confluentinc/kafka-javascript';
+import { Redis } from 'ioredis';
+import { openS3ObjectStore } from '../src/shared/adapters/s3/index.ts';
+import { loadConfig } from '../src/shared/config/load.ts';
 import { startCluster, type Cluster } from '../test/helpers/cluster.ts';
 import type { QuiverProcess } from '../test/helpers/quiver-process.ts';
 import { isolatedClusterEnv } from '../test/helpers/services-env.ts';
@@ -26,7 +32,10 @@ export interface BenchCluster {
   coordinatorRestored(): boolean;
   /** Last log lines of every process, for failure messages. */
   logs(lines?: number): string;
-  /** Kills the processes and removes their data directories. Idempotent. */
+  /**
+   * Kills the processes, removes their data directories and whatever the deployment left in S3
+   * and Redis under its own prefixes. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -95,7 +104,90 @@ export async function startBenchCluster(tag: string, proxies: number, indexers: 
       (closing ??= (async () => {
         process.off('exit', onExit);
         await cluster.close();
+        await purgeDeployment(env);
       })()),
+  };
+}
+
+/**
+ * Deletes what a deployment leaves on the shared services once its collections are dropped
+ * (coordinator backups in S3, catalog and sequence keys in Redis), best effort. Its topics go
+ * with its collections.
+ */
+async function purgeDeployment(env: Record<string, string>): Promise<void> {
+  const s3Prefix = env.QUIVER_S3_PREFIX;
+  const keyPrefix = env.QUIVER_REDIS_KEY_PREFIX;
+  if (s3Prefix) {
+    const config = loadConfig({ env });
+    if (config.objectStore.kind === 's3') {
+      const store = await openS3ObjectStore({ ...config.objectStore, prefix: s3Prefix }).catch(() => null);
+      if (store) {
+        const objects = await store.list('').catch(() => []);
+        await Promise.all(objects.map((o) => store.delete(o.key).catch(() => undefined)));
+        await store.close();
+      }
+    }
+  }
+  if (keyPrefix && env.QUIVER_REDIS_URL) {
+    const client = new Redis(env.QUIVER_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await client.connect();
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0');
+      for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
+    } catch {
+      // Best effort: leftovers are small and isolated by the prefix.
+    } finally {
+      client.disconnect();
+    }
+  }
+}
+
+/** What the cluster ran on. */
+export interface ServiceVersions {
+  kafka: string;
+  librdkafka: string;
+  redis: string;
+  s3_server: string;
+}
+
+async function kafkaVersion(libsDir: string | undefined): Promise<string> {
+  if (!libsDir) return 'unknown';
+  try {
+    const jar = (await readdir(libsDir)).find((f) => /^kafka-clients-[\d.]+\.jar$/.test(f));
+    return jar ? jar.slice('kafka-clients-'.length, -'.jar'.length) : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function redisVersion(url: string | undefined): Promise<string> {
+  if (!url) return 'unknown';
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  try {
+    await client.connect();
+    const info = await client.info('server');
+    return /^redis_version:(\S+)/m.exec(info)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Reads the versions using the settings of .quiver/services.env. */
+export async function serviceVersions(env: Record<string, string>): Promise<ServiceVersions> {
+  const [kafka, redis] = await Promise.all([kafkaVersion(env.QUIVER_TEST_KAFKA_LIBS), redisVersion(env.QUIVER_REDIS_URL)]);
+  return {
+    kafka,
+    librdkafka: (rdkafka as { librdkafkaVersion?: string }).librdkafkaVersion ?? 'unknown',
+    redis,
+    s3_server: env.QUIVER_TEST_S3_SERVER ?? 'unknown',
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * CPU accounting across a benchmark phase: the CPU time (user + system, all threads) that each
- * named process used between two readings, in cores (CPU seconds per second of wall time). Shows
- * where a multi-process system spends a machine's cores while it is under load.
+ * named process used between two readings, in cores (CPU seconds per second of wall time), and
+ * how busy the whole machine was meanwhile (/proc/stat), so that work outside the metered
+ * processes shows up too. Shows where a multi-process system spends a machine's cores.
  */
+import { readFile } from 'node:fs/promises';
 import { nowMs, processCpuSeconds } from './measure.ts';
 
 /** A process to account for; pid null = this (the load-generating) process. */
@@ -15,6 +17,8 @@ export interface MeteredProcess {
 export interface CpuReading {
   atMs: number;
   seconds: Map<string, number | null>;
+  /** Busy CPU seconds of the whole machine since boot (steal included); null when unavailable. */
+  machineBusy: number | null;
 }
 
 /** Cores each process used between two readings, in the order of the metered processes. */
@@ -23,6 +27,20 @@ export interface CpuUsage {
   cores: { name: string; cores: number | null }[];
   /** Sum over the processes that could be read. */
   total_cores: number;
+  /** Busy cores of the whole machine (all processes, steal included); null when unavailable. */
+  machine_cores: number | null;
+}
+
+/** Busy seconds of all CPUs from the aggregate line of /proc/stat (clock ticks of 1/100 s). */
+async function machineBusySeconds(): Promise<number | null> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = user + nice + system + irq + softirq + (steal || 0);
+    return Number.isFinite(busy) ? busy / 100 : null;
+  } catch {
+    return null;
+  }
 }
 
 async function cpuSecondsOf(p: MeteredProcess): Promise<number | null> {
@@ -35,8 +53,8 @@ async function cpuSecondsOf(p: MeteredProcess): Promise<number | null> {
 
 /** Reads the CPU time of every process now. */
 export async function readCpu(processes: readonly MeteredProcess[]): Promise<CpuReading> {
-  const values = await Promise.all(processes.map(cpuSecondsOf));
-  return { atMs: nowMs(), seconds: new Map(processes.map((p, i) => [p.name, values[i]])) };
+  const [values, machineBusy] = await Promise.all([Promise.all(processes.map(cpuSecondsOf)), machineBusySeconds()]);
+  return { atMs: nowMs(), seconds: new Map(processes.map((p, i) => [p.name, values[i]])), machineBusy };
 }
 
 /** Cores each process used from `before` to `after`. */
@@ -51,7 +69,8 @@ export function cpuBetween(processes: readonly MeteredProcess[], before: CpuRead
     total += used;
     return { name, cores: used };
   });
-  return { wall_s, cores, total_cores: total };
+  const machine = before.machineBusy === null || after.machineBusy === null ? null : Math.max(0, after.machineBusy - before.machineBusy) / wall_s;
+  return { wall_s, cores, total_cores: total, machine_cores: machine };
 }
 
 /** Runs `work` and measures the cores each process used meanwhile. */
@@ -65,5 +84,6 @@ export async function meterCpu<T>(processes: readonly MeteredProcess[], work: ()
 /** One-line summary, e.g. `proxy-0 0.83, proxy-1 0.79, kafka 0.31 (total 1.93 cores)`. */
 export function describeCpu(u: CpuUsage): string {
   const parts = u.cores.map((c) => `${c.name} ${c.cores === null ? '?' : c.cores.toFixed(2)}`);
-  return `${parts.join(', ')} (total ${u.total_cores.toFixed(2)} cores)`;
+  const machine = u.machine_cores === null ? '' : `; machine busy ${u.machine_cores.toFixed(2)}`;
+  return `${parts.join(', ')} (total ${u.total_cores.toFixed(2)} cores${machine})`;
 }

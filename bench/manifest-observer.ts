@@ -36,6 +36,11 @@ export interface ManifestObserver {
   trace(shard: number, offset: number): OffsetTrace | null;
   /** Publications seen so far. */
   count(): number;
+  /**
+   * Gaps between consecutive publications of the same shard, both seen between `fromMs` and
+   * `toMs` (wall clock), ms: how often each shard's buffer is actually flushed.
+   */
+  flushGaps(fromMs: number, toMs: number): number[];
   close(): Promise<void>;
 }
 
@@ -71,6 +76,14 @@ export async function observeManifests(redisUrl: string, keyPrefix: string, coll
       return { flushStartedAt: seg.createdAt, manifestUpdatedAt: pub.updatedAt, seenAt: pub.seenAt };
     },
     count: () => [...seen.values()].reduce((n, l) => n + l.length, 0),
+    flushGaps(fromMs, toMs) {
+      const gaps: number[] = [];
+      for (const list of seen.values()) {
+        const times = list.filter((p) => p.seenAt >= fromMs && p.seenAt <= toMs).map((p) => p.seenAt);
+        for (let i = 1; i < times.length; i++) gaps.push(times[i] - times[i - 1]);
+      }
+      return gaps;
+    },
     async close() {
       unwatch();
       await Promise.allSettled([...reads]);

@@ -32,25 +32,29 @@ export interface ProducerMeasurement {
   topic: string;
   runs: ProducerRun[];
   median: ProducerRun;
+  /** Rows sent in all, warm-up included (to relate CPU time to rows). */
+  totalRows: number;
 }
 
 /** Inputs of {@link measureRawProducer}. */
 export interface RawProducerOptions {
   /** QUIVER_* settings (the log's configuration is read from them as quiver reads it). */
-  env: Record<string, string>;
+  env: Record<string, string | undefined>;
   /** Throwaway topic to create, fill and delete. */
   topic: string;
   partitions: number;
   inserts: EncodedInserts;
   concurrency: number;
+  /** Timed passes: at least `repeats`, and more (up to 50) until they took `minSeconds` together. */
   repeats: number;
+  minSeconds: number;
   /** Requests sent before timing (connections, metadata, broker warm-up). */
   warmup: number;
   log?: (line: string) => void;
 }
 
 /** Opens the Kafka log exactly as quiver's processes do, from QUIVER_* variables. */
-export async function openLogFromEnv(env: Record<string, string>): Promise<Log> {
+export async function openLogFromEnv(env: Record<string, string | undefined>): Promise<Log> {
   const config = loadConfig({ env });
   if (config.log.kind !== 'kafka') throw new Error(`the environment configures log.kind=${config.log.kind}, not kafka`);
   return openKafkaLog(config.log);
@@ -83,8 +87,8 @@ async function sendRequests(log: Log, topic: string, inserts: EncodedInserts, in
 }
 
 /**
- * Creates the topic, sends `warmup` requests untimed, then every request `repeats` times, and
- * deletes the topic again (also on failure).
+ * Creates the topic, sends `warmup` requests untimed, then passes over every request (see
+ * `repeats`), and deletes the topic again (also on failure).
  */
 export async function measureRawProducer(o: RawProducerOptions): Promise<ProducerMeasurement> {
   const say = o.log ?? (() => undefined);
@@ -93,15 +97,19 @@ export async function measureRawProducer(o: RawProducerOptions): Promise<Produce
     await log.createTopic(o.topic, o.partitions);
     try {
       const all = o.inserts.perRequest.map((_, i) => i);
-      if (o.warmup > 0) await sendRequests(log, o.topic, o.inserts, all.slice(0, o.warmup), o.concurrency);
+      let totalRows = 0;
+      if (o.warmup > 0) totalRows += (await sendRequests(log, o.topic, o.inserts, all.slice(0, o.warmup), o.concurrency)).rows;
       const runs: ProducerRun[] = [];
-      for (let r = 0; r < o.repeats; r++) {
+      let seconds = 0;
+      while (runs.length < 50 && (runs.length < o.repeats || seconds < o.minSeconds)) {
         const run = await sendRequests(log, o.topic, o.inserts, all, o.concurrency);
-        say(`raw producer: pass ${r + 1}/${o.repeats}: ${run.rows_per_s.toFixed(0)} rows/s, ${run.mb_per_s.toFixed(1)} MB/s of records, ` +
-          `request p50 ${run.p50_ms.toFixed(1)} ms, p99 ${run.p99_ms.toFixed(1)} ms`);
         runs.push(run);
+        totalRows += run.rows;
+        seconds += run.seconds;
       }
-      return { topic: o.topic, runs, median: medianBy(runs, (x) => x.rows_per_s) };
+      const rates = runs.map((x) => x.rows_per_s).sort((a, b) => a - b);
+      say(`raw producer: ${runs.length} passes in ${seconds.toFixed(2)} s: ${rates[0].toFixed(0)}–${rates[rates.length - 1].toFixed(0)} rows/s`);
+      return { topic: o.topic, runs, median: medianBy(runs, (x) => x.rows_per_s), totalRows };
     } finally {
       await log.deleteTopic(o.topic).catch(() => undefined);
     }

@@ -58,6 +58,9 @@ export interface VisibilityMeasurement {
   /** Round trip of one probe (entities/get of the outstanding markers). */
   probe_p50_ms: number;
   probes: number;
+  /** Time between consecutive flushes (manifest publications) of a shard while writing, ms. */
+  flush_gap_p50_ms: number;
+  flush_gap_p99_ms: number;
   /** Markers traced through the manifests, and the stages of their latency. */
   traced: number;
   stages: Stage[];
@@ -71,8 +74,8 @@ interface Marker {
   offset: number;
 }
 
-/** Distinct vectors far from the benchmark data (components near 60), pre-serialised. */
-function farVectors(count: number, dim: number): string[] {
+/** Distinct vectors far from the benchmark data (components near 60), as JSON arrays. */
+export function farVectors(count: number, dim: number): string[] {
   return Array.from({ length: count }, (_, i) =>
     `[${Array.from({ length: dim }, (_, j) => (60 + 0.5 * Math.sin(i * 12.9898 + j * 78.233)).toFixed(4)).join(',')}]`,
   );
@@ -174,14 +177,18 @@ export async function measureVisibility(o: VisibilityOptions): Promise<Visibilit
     }
   };
 
+  const writeStartedAt = wallClockMs();
   const probing = prober().catch((err: unknown) => void (failure ??= err));
   const wroteFor = await writer().finally(() => (writing = false));
+  const writeEndedAt = wallClockMs();
   await probing;
   if (failure !== null) throw failure instanceof Error ? failure : new Error(String(failure));
   const missing = outstanding.size;
   const all = Float64Array.from([...latencies, ...new Array<number>(missing).fill(Infinity)]).sort();
   const s = summarize(latencies, 1);
   const ins = summarize(insertLatencies, 1);
+  // Only while the writer ran (after its first second): before and after, shards have nothing to flush.
+  const gaps = summarize(o.observer.flushGaps(writeStartedAt + 1000, writeEndedAt), 1);
   o.log(`latency: ${markers} markers, ${missing} never seen; ${traces.length} traced through ${o.observer.count()} manifest publications`);
   return {
     target_rows_per_s: o.rowsPerSecond,
@@ -197,6 +204,8 @@ export async function measureVisibility(o: VisibilityOptions): Promise<Visibilit
     insert_p99_ms: ins.p99_ms,
     probe_p50_ms: summarize(probeLatencies, 1).p50_ms,
     probes: probeLatencies.length,
+    flush_gap_p50_ms: gaps.p50_ms,
+    flush_gap_p99_ms: gaps.p99_ms,
     traced: traces.length,
     stages: [
       stage('acknowledged → flush started (indexer: consume, wait for the flush interval)', traces.map((t) => t.trace.flushStartedAt - t.marker.ackAt)),

@@ -8,11 +8,10 @@ import type { InsertRun } from '../http-client.ts';
 import { round, type RunEnvironment } from '../measure.ts';
 import type { ProducerMeasurement } from '../raw-producer.ts';
 import type { ParamValue, ReportTable, SuiteResult, SuiteRow } from '../run-suite.ts';
-import type { ServiceVersions } from '../service-versions.ts';
+import type { ServiceVersions } from '../cluster-deployment.ts';
 import type { EncodedInserts } from '../wal-records.ts';
-import type { ClusterParams } from './cluster.ts';
+import type { ClusterParams, ClusterSearchPoint } from './cluster.ts';
 import type { VisibilityMeasurement } from './cluster-latency.ts';
-import type { ClusterSearchPoint } from './cluster-search.ts';
 
 /** Ingest throughput through the proxies, as a share of the raw producer's, the cluster should reach. */
 export const INGEST_RATIO_TARGET = 0.7;
@@ -82,6 +81,7 @@ function rows(m: ClusterMeasurements): ClusterRow[] {
     {
       ...base('quiver-ingest', p.ingestClients, {
         proxies: p.proxies, indexers: p.indexers, ratio_to_raw: r(ingestRatio(m), 3),
+        rows_inserted: m.expectedRows, rows_counted_min: Math.min(...m.proxyCounts),
         searchable_after_ack_s: r(ingest.searchable_s), indexers_idle_after_s: r(ingest.settle_s, 1),
       }),
       ...none, rows_per_s: r(ingest.run.rows_per_s, 0), records_mb_per_s: r(ingest.records_mb_per_s),
@@ -91,6 +91,7 @@ function rows(m: ClusterMeasurements): ClusterRow[] {
       ...base('quiver-insert-to-searchable', 1, {
         target_rows_per_s: r(latency.target_rows_per_s, 0), latency_batch: p.latencyBatch, markers: latency.markers,
         missing: latency.missing, mean_ms: r(latency.mean_ms, 1), max_ms: r(latency.max_ms, 1), poll_ms: p.pollMs,
+        flush_gap_p50_ms: r(latency.flush_gap_p50_ms, 0), flush_gap_p99_ms: r(latency.flush_gap_p99_ms, 0),
         flush_interval_ms: m.settings.flushIntervalMs,
       }),
       ...none, rows_per_s: r(latency.achieved_rows_per_s, 0), records_mb_per_s: null, p50_ms: r(latency.p50_ms, 1), p99_ms: r(latency.p99_ms, 1),
@@ -116,7 +117,30 @@ function cpuTable(m: ClusterMeasurements): ReportTable {
     headers: ['process', ...phases.map(([n]) => n)],
     rows: [
       ...names.map((name) => [name, ...phases.map(([, u]) => r(u.cores.find((c) => c.name === name)?.cores ?? null))]),
-      ['total', ...phases.map(([, u]) => r(u.total_cores))],
+      ['total of the above', ...phases.map(([, u]) => r(u.total_cores))],
+      ['everything else on the machine', ...phases.map(([, u]) => (u.machine_cores === null ? null : r(Math.max(0, u.machine_cores - u.total_cores))))],
+      [`machine busy (of ${m.env.cores} cores)`, ...phases.map(([, u]) => r(u.machine_cores))],
+    ],
+  };
+}
+
+/** CPU µs per row written, per process: the raw producer's phase against the ingest phase. */
+function perRowTable(m: ClusterMeasurements): ReportTable {
+  const perRow = (u: CpuUsage, name: string, rows: number) => {
+    const cores = u.cores.find((c) => c.name === name)?.cores;
+    return cores === null || cores === undefined ? null : r((cores * u.wall_s * 1e6) / rows, 1);
+  };
+  const { steps } = m.records;
+  const step = (s: number) => r((s * 1e6) / m.records.rows, 1);
+  const names = m.ingest.cpu.cores.map((c) => c.name);
+  return {
+    title: 'CPU per row written, µs (process CPU time over the phase ÷ rows sent in it)',
+    headers: ['process', 'raw producer', 'quiver ingest'],
+    rows: [
+      ...names.map((name) => [name, perRow(m.producerCpu, name, m.producer.totalRows), perRow(m.ingest.cpu, name, m.params.rows)]),
+      ['total', r((m.producerCpu.total_cores * m.producerCpu.wall_s * 1e6) / m.producer.totalRows, 1), r((m.ingest.cpu.total_cores * m.ingest.cpu.wall_s * 1e6) / m.params.rows, 1)],
+      ['proxy write path in one thread (measured here): JSON.parse / validateRows / split + WalCodec', null,
+        `${step(steps.parse_s)} / ${step(steps.validate_s)} / ${step(steps.encode_s)}`],
     ],
   };
 }
@@ -146,6 +170,7 @@ function tables(m: ClusterMeasurements): ReportTable[] {
         ['latency p50 / p99 / max, ms', `${r(l.p50_ms, 0)} / ${r(l.p99_ms, 0)} / ${r(l.max_ms, 0)}`],
         ['insert acknowledgement p50 / p99, ms', `${r(l.insert_p50_ms, 1)} / ${r(l.insert_p99_ms, 1)}`],
         ['probe round trip p50, ms (probes sent)', `${r(l.probe_p50_ms, 1)} (${l.probes})`],
+        [`time between flushes of a shard p50 / p99, ms (flush interval ${m.settings.flushIntervalMs})`, `${r(l.flush_gap_p50_ms, 0)} / ${r(l.flush_gap_p99_ms, 0)}`],
       ],
     },
     {
@@ -158,6 +183,7 @@ function tables(m: ClusterMeasurements): ReportTable[] {
       headers: ['clients', `recall@${m.params.k}`, 'QPS', 'p50 ms', 'p99 ms'],
       rows: m.search.map((s) => [s.clients, r(s.recall, 4), r(s.run.qps, 0), r(s.run.p50_ms, 2), r(s.run.p99_ms, 2)]),
     },
+    perRowTable(m),
     cpuTable(m),
   ];
 }
@@ -169,10 +195,13 @@ function notes(m: ClusterMeasurements): string[] {
   const latencyMet = l.missing === 0 && l.p99_ms <= VISIBILITY_P99_TARGET_MS;
   const out = [
     `- **Ingest:** ${times(ratio)} of the raw producer's rows/s (target ≥ ${INGEST_RATIO_TARGET}×: ${ingestMet ? 'target met' : '**target missed**'}).`,
-    `- **Insert-to-searchable:** p99 ${r(l.p99_ms, 0)} ms at ${r(l.achieved_rows_per_s, 0)} rows/s (target ≤ ${VISIBILITY_P99_TARGET_MS} ms: ${latencyMet ? 'target met' : '**target missed**'}).`,
+    `- **Insert-to-searchable:** p99 ${r(l.p99_ms, 0)} ms at ${r(l.achieved_rows_per_s, 0)} rows/s (target ≤ ${VISIBILITY_P99_TARGET_MS} ms: ${latencyMet ? 'target met' : '**target missed**'}).` +
+      (l.achieved_rows_per_s < 0.9 * l.target_rows_per_s
+        ? ` The writer reached only ${r(l.achieved_rows_per_s / l.target_rows_per_s, 2)} of its target rate with ${m.params.maxInFlight} inserts in flight: the cluster did not sustain it.`
+        : ''),
     `- Rows: ${m.expectedRows} inserted (dataset, ${m.expectedRows - m.params.rows - l.rows} warm-up rows, ${l.rows} from the latency run); ` +
       `count(*) through each proxy after compaction: ${m.proxyCounts.join(', ')}. Full compaction took ${m.compact_s === null ? 'longer than the timeout' : `${r(m.compact_s, 1)} s`}.`,
-    `- Write records: ${m.records.records} records, ${r(m.records.bytes / 2 ** 20, 1)} MiB (largest ${r(m.records.largest / 1024, 0)} KiB), built with quiver's own validateRows, rowsPerShard/pickRows and WalCodec from the collection as the catalog stores it, so both sides send identical bytes. The raw producer is the Log port's Kafka adapter configured from the same environment (linger ${m.settings.lingerMs} ms, ${m.settings.compression}), sending to a throwaway topic with ${m.params.shards} partitions, each request's shard records in parallel, ${m.params.ingestClients} requests in flight; the median of ${m.producer.runs.length} pass(es) is shown.`,
+    `- Write records: ${m.records.records} records, ${r(m.records.bytes / 2 ** 20, 1)} MiB (largest ${r(m.records.largest / 1024, 0)} KiB), built with quiver's own validateRows, rowsPerShard/pickRows and WalCodec from the collection as the catalog stores it, so both sides send identical bytes. The raw producer is the Log port's Kafka adapter configured from the same environment (linger ${m.settings.lingerMs} ms, ${m.settings.compression}), sending to a throwaway topic with ${m.params.shards} partitions, each request's shard records in parallel, ${m.params.ingestClients} requests in flight; the median of ${m.producer.runs.length} passes over the same records is shown (range ${r(Math.min(...m.producer.runs.map((x) => x.rows_per_s)), 0)}–${r(Math.max(...m.producer.runs.map((x) => x.rows_per_s)), 0)} rows/s).`,
     `- Ingest: pre-serialised JSON bodies sent round-robin to the proxies by keep-alive \`fetch\` clients; ${m.params.indexers} indexers consume meanwhile. MB/s are MiB per second.`,
     `- Latency: a paced writer (open loop, ≤ ${m.params.maxInFlight} in flight) inserts through proxy-0; a prober asks proxy-1 for every outstanding marker with one entities/get (Eventually) every ${m.params.pollMs} ms. Latency = the answer that first held the marker − the insert's acknowledgement, so it overstates by up to one probe interval plus a round trip. Stages come from the segment's createdAt and the manifest's updatedAt (indexer clock, same machine) and the time this process saw the manifest change (Redis pub/sub); indexer.flushIntervalMs = ${m.settings.flushIntervalMs}. The rows have vectors far from the dataset, so they never enter its top-${m.params.k}.`,
     `- Search: after a full compaction (one segment per shard${m.settings.hnswMinRows > 0 ? `, HNSW from ${m.settings.hnswMinRows} rows` : ''}); request i goes to proxy i mod ${m.params.proxies}; median-QPS run of ${m.params.repeats}; recall against exact neighbours of the dataset.`,

@@ -8,21 +8,21 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { resolveOptions } from '../../src/shared/adapters/kafka/options.ts';
 import { loadConfig } from '../../src/shared/config/load.ts';
-import { startBenchCluster, compactFully, countRows, waitIndexersIdle, waitSearchableAt, type BenchCluster } from '../cluster-deployment.ts';
-import { describeCpu, meterCpu } from '../cpu-meter.ts';
+import {
+  compactFully, countRows, serviceVersions, startBenchCluster, waitIndexersIdle, waitSearchableAt, type BenchCluster,
+} from '../cluster-deployment.ts';
+import { describeCpu, meterCpu, type CpuUsage, type MeteredProcess } from '../cpu-meter.ts';
 import { generateDataset } from '../datasets.ts';
-import { groundTruth } from '../ground-truth.ts';
-import { runInserts } from '../http-client.ts';
+import { groundTruth, recallAtK, type GroundTruth } from '../ground-truth.ts';
+import { runInserts, runSearchLoad, type SearchRun } from '../http-client.ts';
 import { observeManifests } from '../manifest-observer.ts';
-import { REPO_ROOT, nowMs, runEnvironment } from '../measure.ts';
+import { REPO_ROOT, medianBy, nowMs, runEnvironment } from '../measure.ts';
 import { control, createVectorCollection } from '../quiver-server.ts';
 import { measureRawProducer } from '../raw-producer.ts';
 import type { SuiteOptions, SuiteResult } from '../run-suite.ts';
-import { serviceVersions } from '../service-versions.ts';
 import { encodeInserts, readCollection } from '../wal-records.ts';
 import { buildClusterResult, type ClusterMeasurements, type ClusterSettings } from './cluster-report.ts';
-import { farRowsBody, measureVisibility } from './cluster-latency.ts';
-import { searchThroughProxies } from './cluster-search.ts';
+import { farRowsBody, farVectors, measureVisibility } from './cluster-latency.ts';
 import { insertBodies } from './standalone.ts';
 import { searchBodies } from './standalone-search.ts';
 
@@ -39,10 +39,13 @@ export interface ClusterParams {
   shards: number;
   proxies: number;
   indexers: number;
-  /** Rows per insert request, and insert requests in flight (raw producer and proxies alike). */
+  /** Rows per insert request of the dataset. */
   batch: number;
+  /** Insert requests in flight, for the raw producer and the proxies alike. */
   ingestClients: number;
+  /** Raw producer passes: at least this many, and more until they took producerMinSeconds. */
   producerRepeats: number;
+  producerMinSeconds: number;
   /** Untimed requests before the raw producer's timed passes. */
   producerWarmup: number;
   /** Share of the measured ingest rate the paced writer runs at. */
@@ -78,10 +81,11 @@ export function clusterParams(o: SuiteOptions): ClusterParams {
     indexers: 2,
     batch: 1000,
     ingestClients: 4,
-    producerRepeats: quick ? 1 : 3,
+    producerRepeats: quick ? 1 : 5,
+    producerMinSeconds: quick ? 0 : 3,
     producerWarmup: 4,
     latencyFraction: 0.5,
-    latencyBatch: quick ? 50 : 100,
+    latencyBatch: 100,
     latencyDurationS: quick ? 5 : 20,
     pollMs: 10,
     maxInFlight: 16,
@@ -93,6 +97,52 @@ export function clusterParams(o: SuiteOptions): ClusterParams {
     hnswMinRows: quick ? 500 : null,
     timeoutMs: quick ? 90_000 : 600_000,
   };
+}
+
+/** One client count's outcome in the search phase. */
+export interface ClusterSearchPoint {
+  clients: number;
+  recall: number;
+  run: SearchRun;
+  /** Cores each process used over all timed runs of this client count. */
+  cpu: CpuUsage;
+}
+
+/** Inputs of {@link searchThroughProxies}. */
+interface ClusterSearchPhase {
+  urls: readonly string[];
+  /** One request body per query (standalone-search.ts searchBodies). */
+  bodies: string[];
+  gt: GroundTruth;
+  clients: readonly number[];
+  repeats: number;
+  warmup: number;
+  processes: readonly MeteredProcess[];
+  log: (line: string) => void;
+}
+
+/**
+ * The search phase: closed-loop clients spread their single-query searches over the proxies in
+ * turn, after a warm-up, `repeats` times per client count; the run with the median QPS is kept
+ * with its recall@k against exact ground truth.
+ */
+async function searchThroughProxies(phase: ClusterSearchPhase): Promise<ClusterSearchPoint[]> {
+  const { urls, bodies, gt, log } = phase;
+  const points: ClusterSearchPoint[] = [];
+  for (const clients of phase.clients) {
+    await runSearchLoad(urls, bodies.slice(0, phase.warmup), clients);
+    const { value: runs, cpu } = await meterCpu(phase.processes, async () => {
+      const out: SearchRun[] = [];
+      for (let r = 0; r < phase.repeats; r++) out.push(await runSearchLoad(urls, bodies, clients));
+      return out;
+    });
+    const run = medianBy(runs, (x) => x.qps);
+    const recall = recallAtK(gt, (q) => run.ids[q]);
+    log(`search: ${clients} client(s) over ${urls.length} proxies: recall@${gt.k} ${recall.toFixed(4)}  ${run.qps.toFixed(0)} QPS  ` +
+      `p50 ${run.p50_ms.toFixed(2)} ms  p99 ${run.p99_ms.toFixed(2)} ms`);
+    points.push({ clients, recall, run, cpu });
+  }
+  return points;
 }
 
 const COLLECTION = 'bench_cluster';
@@ -130,7 +180,8 @@ export async function runClusterSuite(o: SuiteOptions): Promise<SuiteResult> {
 
 /** The deployment's settings that shape the results, as its processes resolve them. */
 function deploymentSettings(env: Record<string, string>): ClusterSettings {
-  const config = loadConfig({ env });
+  // The processes inherit this process's environment beneath the deployment's own settings.
+  const config = loadConfig({ env: { ...process.env, ...env } });
   if (config.log.kind !== 'kafka') throw new Error(`the services configure log.kind=${config.log.kind}, not kafka`);
   const kafka = resolveOptions(config.log);
   return {
@@ -147,7 +198,7 @@ type Measured = Omit<ClusterMeasurements, 'env' | 'loadAfter' | 'dataset' | 'par
 interface Inputs {
   bodies: string[];
   counts: number[];
-  gt: Awaited<ReturnType<typeof groundTruth>>;
+  gt: GroundTruth;
   ds: { name: string; queries: string[] };
 }
 
@@ -162,14 +213,14 @@ async function measure(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s:
   log(`records: ${records.records} write records, ${(records.bytes / 2 ** 20).toFixed(1)} MiB (largest ${(records.largest / 1024).toFixed(0)} KiB), ` +
     `encoded with quiver's write path in ${((nowMs() - t0) / 1000).toFixed(2)} s`);
 
-  log(`raw producer: ${p.producerRepeats} pass(es) over ${inp.bodies.length} requests, ${p.ingestClients} in flight, topic with ${p.shards} partitions`);
+  log(`raw producer: passes over ${inp.bodies.length} requests, ${p.ingestClients} in flight, topic with ${p.shards} partitions`);
   const producer = await meterCpu(bc.processes, () => measureRawProducer({
-    env: bc.env, topic: `${bc.env.QUIVER_TOPIC_PREFIX}raw-producer`, partitions: p.shards, inserts: records,
-    concurrency: p.ingestClients, repeats: p.producerRepeats, warmup: p.producerWarmup, log,
+    env: { ...process.env, ...bc.env }, topic: `${bc.env.QUIVER_TOPIC_PREFIX}raw-producer`, partitions: p.shards, inserts: records,
+    concurrency: p.ingestClients, repeats: p.producerRepeats, minSeconds: p.producerMinSeconds, warmup: p.producerWarmup, log,
   }));
   log(`raw producer CPU: ${describeCpu(producer.cpu)}`);
 
-  const pool = [`[${new Array(p.dim).fill('61.5').join(',')}]`];
+  const pool = farVectors(400, p.dim);
   const warmupBodies = bc.urls.flatMap((_, i) => [0, 1].map((j) => farRowsBody(COLLECTION, WARMUP_FIRST_ID + (i * 2 + j) * 100, 100, pool)));
   await runInserts(bc.urls, warmupBodies, warmupBodies.map(() => 100), bc.urls.length);
   let expected = warmupBodies.length * 100;
