@@ -64,8 +64,6 @@ export interface VisibilityMeasurement {
   /** Markers traced through the manifests, and the stages of their latency. */
   traced: number;
   stages: Stage[];
-  /** Ids used: firstId .. nextId-1. */
-  nextId: number;
 }
 
 interface Marker {
@@ -213,6 +211,5 @@ export async function measureVisibility(o: VisibilityOptions): Promise<Visibilit
       stage('manifest stamped → publication seen (Redis commit, pub/sub, read)', traces.map((t) => t.trace.seenAt - t.trace.manifestUpdatedAt)),
       stage('publication seen → visible through the other proxy (segment load, probe interval)', traces.map((t) => t.visibleAt - t.trace.seenAt)),
     ],
-    nextId,
   };
 }
