@@ -35,7 +35,13 @@ export async function startCluster(env: Record<string, string>, proxies: number,
       await rm(dir, { recursive: true, force: true });
     },
   };
-  for (let i = 0; i < proxies; i++) await c.startProxy(i);
-  for (let i = 0; i < indexers; i++) await c.startIndexer(i);
+  try {
+    for (let i = 0; i < proxies; i++) await c.startProxy(i);
+    for (let i = 0; i < indexers; i++) await c.startIndexer(i);
+  } catch (err) {
+    // Processes already started must not outlive a cluster that failed to come up.
+    await c.close();
+    throw err;
+  }
   return c;
 }

@@ -36,6 +36,8 @@ const SENTINEL_TRUST_MS = 1000;
 export class BackedUpCoordinator implements Coordinator {
   private readonly encoder = new TextEncoder();
   private sentinelSeenAt = 0;
+  /** Generation read by the last sentinel check; labels the backups written meanwhile. */
+  private knownGeneration = 0;
 
   /** ensureData restores the coordinator from backups when its data is missing (RecoveryGuard.check). */
   constructor(
@@ -63,7 +65,7 @@ export class BackedUpCoordinator implements Coordinator {
       if (!op.key.startsWith(MANIFEST_PREFIX)) continue;
       tasks.push(
         op.kind === 'put'
-          ? this.put(manifestBackupKey(op.key), { generation: await this.generation(), key: op.key, value: op.value } satisfies ManifestBackup)
+          ? this.put(manifestBackupKey(op.key), { generation: this.generation(), key: op.key, value: op.value } satisfies ManifestBackup)
           : this.objects.delete(manifestBackupKey(op.key)),
       );
     }
@@ -89,19 +91,28 @@ export class BackedUpCoordinator implements Coordinator {
 
   private async checkSentinel(): Promise<void> {
     if (this.now() - this.sentinelSeenAt < SENTINEL_TRUST_MS) return;
-    if (!(await this.inner.get(GENERATION_KEY))) await this.ensureData();
+    let sentinel = await this.inner.get(GENERATION_KEY);
+    if (!sentinel) {
+      await this.ensureData();
+      sentinel = await this.inner.get(GENERATION_KEY);
+    }
+    this.knownGeneration = sentinel ? Number(sentinel.value) : 0;
     this.sentinelSeenAt = this.now();
   }
 
-  private async generation(): Promise<number> {
-    const g = await this.inner.get(GENERATION_KEY);
-    return g ? Number(g.value) : 0;
+  /**
+   * Every commit that writes a backup checked the sentinel first (at most a second ago), so its
+   * generation is known without another round trip; a label at most a second old is harmless
+   * because restore takes the newest backup of each key anyway.
+   */
+  private generation(): number {
+    return this.knownGeneration;
   }
 
   private async snapshotCatalog(): Promise<void> {
     const entries = await this.inner.list(CATALOG_PREFIX);
     const version = entries.reduce((m, e) => Math.max(m, e.version), 0);
-    const generation = await this.generation();
+    const generation = this.generation();
     const snapshot: CatalogSnapshot = { generation, entries: entries.map((e) => ({ key: e.key, value: e.value })) };
     await this.put(catalogSnapshotKey(generation, version), snapshot);
     const all = await this.objects.list(catalogSnapshotPrefix());
