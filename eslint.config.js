@@ -25,8 +25,8 @@ const RUNTIME_AGNOSTIC_FILES = [
   'src/shared/config/schema.ts',
 ];
 
-/** Node-side parts of the proxy: the read replica (usearch) and the Node composition root. */
-const NODE_ONLY_PROXY_FILES = ['src/proxy/replica/**', 'src/proxy/entry-node.ts'];
+/** Node-side parts of the proxy: the read replica (usearch), Node I/O helpers, the Node composition root. */
+const NODE_ONLY_PROXY_FILES = ['src/proxy/replica/**', 'src/proxy/node/**', 'src/proxy/entry-node.ts'];
 
 /** Node builtins that may also be imported without the node: prefix (and their subpaths). */
 const NODE_BUILTINS = [
@@ -49,9 +49,9 @@ const nodeOnlyImportPatterns = [
   { regex: `^(${anyOf(NODE_ONLY_PACKAGES)})(/.*)?$`, message: RUNTIME_AGNOSTIC_MESSAGE },
   { regex: '^@aws-sdk/', message: RUNTIME_AGNOSTIC_MESSAGE },
 ];
-/** Relative imports of node-side code: the proxy's replica folder and the port adapters. */
+/** Relative imports of node-side code: the proxy's replica and node folders, the port adapters. */
 const replicaImportPattern = {
-  regex: '^\\.{1,2}/(.*/)?replica(/|$)',
+  regex: '^\\.{1,2}/(.*/)?(replica|node)(/|$)',
   message: RUNTIME_AGNOSTIC_MESSAGE,
 };
 const adapterImportPattern = {

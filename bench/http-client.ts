@@ -1,9 +1,18 @@
 /**
- * Load generation against the Milvus REST API over keep-alive connections (Node's global fetch):
- * concurrent batch inserts and closed-loop search clients. Request bodies are serialised before
- * the clock starts, so the client's JSON encoding is not charged to the server.
+ * Load generation against the Milvus REST API over keep-alive connections: concurrent batch
+ * inserts and closed-loop search clients. Request bodies are serialised before the clock starts,
+ * so the client's JSON encoding is not charged to the server.
+ *
+ * Requests go through `node:http` with a keep-alive agent, not the global `fetch`: on this kind
+ * of machine a `fetch` round trip costs about 0.9 ms of client CPU against 0.14 ms for
+ * `node:http` (measured with a trivial server in one process), and the load generator shares the
+ * cores with the server, so a heavy client would be charged to the server under test.
  */
+import { Agent, request } from 'node:http';
 import { nowMs, summarize, type LatencySummary } from './measure.ts';
+
+/** One pool of keep-alive sockets for every request this process sends. */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 /** Milvus REST envelope. */
 interface Envelope {
@@ -22,16 +31,36 @@ export async function postJson(
   body: string,
   headers: Record<string, string> = {},
 ): Promise<Envelope> {
-  const res = await fetch(`${url}/v2/vectordb/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new MilvusCallError(`${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  const { status, text } = await post(new URL(`${url}/v2/vectordb/${path}`), body, headers);
+  if (status !== 200) throw new MilvusCallError(`${path}: HTTP ${status}: ${text.slice(0, 300)}`);
   const env = JSON.parse(text) as Envelope;
   if (env.code !== 0) throw new MilvusCallError(`${path}: code ${env.code}: ${env.message ?? ''}`);
   return env;
+}
+
+/** One POST over the shared keep-alive agent; resolves with the status and the body text. */
+function post(url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const payload = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** Result of a bulk insert. */

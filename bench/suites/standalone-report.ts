@@ -77,7 +77,7 @@ function resultRows(m: StandaloneMeasurements): ResultRow[] {
   return [
     ...q.points.map((pt) =>
       row('quiver-http', pt, quiverLoad, q.memory?.rss_mb ?? null, {
-        client: 'fetch keep-alive, closed loop',
+        client: 'node:http keep-alive, closed loop',
         consistency: 'Eventually',
         shards: 1,
         insert_batch: p.batch,
@@ -169,7 +169,7 @@ function verdictNotes(m: StandaloneMeasurements): string[] {
 }
 
 const METHOD_NOTES = [
-  '- quiver: one standalone process in a fresh data directory; Int64 `id` + FloatVector `vector`, HNSW/L2, one shard. Searches send one query per request (`limit` 10, `searchParams.params.ef`, consistency Eventually) from keep-alive `fetch` clients in a closed loop; bodies are serialised before timing.',
+  '- quiver: one standalone process in a fresh data directory; Int64 `id` + FloatVector `vector`, HNSW/L2, one shard. Searches send one query per request (`limit` 10, `searchParams.params.ef`, consistency Eventually) from keep-alive `node:http` clients in a closed loop (a `fetch` client costs several times more CPU per request on this machine, and the load generator shares the cores with the server); bodies are serialised before timing.',
   '- usearch: the same vectors and HNSW parameters (l2sq, connectivity=M, expansion_add=efConstruction) built in the benchmark process with all cores, saved, then opened with `view()` and expansion_search=ef. 1 client = sequential single-query calls; 8 clients = 8 worker threads, each with its own `view()`, pulling queries from a shared counter. Its memory figure is the growth of the benchmark process while building.',
   '- Each setting sends every query once after a short warm-up, `repeats` times; runs of the two systems alternate, and each system\'s run with the median QPS is shown. recall@10 is against exact brute-force neighbours. Both systems share the machine\'s cores with the load generator, and anything else running on the machine (see load average) skews timings.',
   '- quiver is searched after an explicit full compaction, so it serves one HNSW segment like the in-process index; the loading table shows how long background indexing took on its own.',

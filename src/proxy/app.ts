@@ -3,10 +3,10 @@
  * injected and imports nothing node-only, so the same app runs on Node and on Workers.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ErrorCode, QuiverError } from '../shared/errors.ts';
 import { DEFAULT_DATABASE } from '../shared/schema/types.ts';
 import { parseBody, parseJsonBody } from './body.ts';
+import { readWebBody, type BodyReader } from './request-body.ts';
 import type { RequestContext, RouteDef } from './route.ts';
 import { allRoutes } from './routes/index.ts';
 import type { ProxyServices } from './services.ts';
@@ -25,29 +25,21 @@ function deadlineFrom(header: string | undefined, now: number, fallbackMs: numbe
   return now + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : fallbackMs);
 }
 
-/** Builds the app over the given services. Extra routes (health, metrics) can be added by callers. */
-export function newApp(services: ProxyServices, routes: RouteDef[] = allRoutes): Hono {
-  const app = new Hono();
+/** Runtime-specific parts of the app. */
+export interface AppOptions {
+  /** How request bodies are read; default: through the web `Request` (works everywhere). */
+  readBody?: BodyReader;
+}
 
-  app.use(
-    '/v2/*',
-    bodyLimit({
-      maxSize: services.settings.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          {
-            code: ErrorCode.InvalidParameter,
-            message: `request body too large: the limit is ${services.settings.maxBodyBytes} bytes`,
-          },
-          413,
-        ),
-    }),
-  );
+/** Builds the app over the given services. Extra routes (health, metrics) can be added by callers. */
+export function newApp(services: ProxyServices, routes: RouteDef[] = allRoutes, options: AppOptions = {}): Hono {
+  const app = new Hono();
+  const readBody = options.readBody ?? readWebBody;
 
   for (const route of routes) {
     app.post(route.path, async (c) => {
       const started = services.now();
-      const raw = parseJsonBody(await c.req.text());
+      const raw = parseJsonBody(await readBody(c, services.settings.maxBodyBytes));
       const body = parseBody(route.body, raw) as Record<string, unknown>;
       const headers: Record<string, string> = {};
       const ctx: RequestContext = {

@@ -14,6 +14,8 @@ import { ManifestStore } from '../shared/manifest/manifest.ts';
 import type { Ports } from '../shared/runtime/open-ports.ts';
 import { SegmentStore } from '../shared/segment/store.ts';
 import { newApp } from './app.ts';
+import { allRoutes } from './routes/index.ts';
+import { nodeBodyReader } from './node/incoming-body.ts';
 import { Replica } from './replica/replica.ts';
 import type { ProxyServices } from './services.ts';
 import { IdAllocator } from './write/id-allocator.ts';
@@ -63,7 +65,7 @@ export async function startProxy(config: QuiverConfig, ports: Ports, logger: Log
   for (const c of await catalog.listCollections()) {
     if (c.loaded) await reader.load(c);
   }
-  const app = newApp(services);
+  const app = newApp(services, allRoutes, { readBody: nodeBodyReader });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   const server: ServerType = await new Promise((ready) => {
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () => ready(s));

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -676,11 +677,35 @@ describe('request body limit', () => {
     assert.notEqual(body.code, 0);
     assert.match(body.message, /2000/);
 
+    // Chunked, without Content-Length: cut off at the limit while streaming.
+    const chunked = await postChunked(`${server.url}/v2/vectordb/entities/insert`, JSON.stringify({ collectionName: 'small', data: big }), 500);
+    assert.equal(chunked.status, 413);
+    assert.match(chunked.body, /too large.*2000/);
+    // A chunked body within the limit is read whole.
+    const small = await postChunked(`${server.url}/v2/vectordb/entities/insert`, JSON.stringify({ collectionName: 'small', data: [{ id: 2000, vector: [1, 2, 3, 4] }] }), 7);
+    assert.equal(small.status, 200);
+    assert.equal((JSON.parse(small.body) as { code: number }).code, 0, small.body);
+
     okData(await client.insert({ collectionName: 'small', data: [{ id: 1000, vector: [1, 2, 3, 4] }] }));
     const rows = okData(await client.query({ collectionName: 'small', filter: '', outputFields: ['count(*)'], consistencyLevel: 'Strong' }));
-    assert.deepEqual(rows, [{ 'count(*)': 1 }], 'nothing of the refused body was written');
+    assert.deepEqual(rows, [{ 'count(*)': 2 }], 'nothing of the refused bodies was written');
   });
 });
+
+/** POSTs `body` with Transfer-Encoding: chunked in pieces of `piece` characters. */
+function postChunked(url: string, body: string, piece: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    // The server may answer 413 and close before the whole body went out.
+    req.on('error', (err) => reject(err));
+    for (let i = 0; i < body.length; i += piece) req.write(body.slice(i, i + piece));
+    req.end();
+  });
+}
 
 /** float32 → IEEE half bits, round to nearest even (enough for the test's exact values). */
 function toHalf(x: number): number {

@@ -26,7 +26,8 @@ export interface VectorSearchOptions {
 /** Searches one vector field of one segment. */
 export interface VectorSearcher {
   readonly metric: MetricType;
-  search(queries: VectorColumn, k: number, opts: VectorSearchOptions): SearchHits[];
+  /** Graph searches may settle later, batched with concurrent ones (see SearchBatcher). */
+  search(queries: VectorColumn, k: number, opts: VectorSearchOptions): SearchHits[] | Promise<SearchHits[]>;
   close(): void;
 }
 
@@ -68,7 +69,7 @@ export async function loadSegment(
       const index = HnswIndex.open(path, col, v.hnsw.metric);
       searchers[name] = {
         metric: v.hnsw.metric,
-        search: (q, k, o) => index.search(q, k, o),
+        search: (q, k, o) => index.searchAsync(q, k, o),
         close: () => index.close(),
       };
     } else {

@@ -6,6 +6,7 @@
 import { invalidParameter } from '../../shared/errors.ts';
 import { DYNAMIC_FIELD, type CollectionInfo, type MetricType } from '../../shared/schema/types.ts';
 import { better } from '../../shared/vector/metrics.ts';
+import type { SearchHits } from '../../shared/vector/top-k.ts';
 import type { Hit, SearchPlan } from '../read/read-tier.ts';
 import { acceptor, type Visibility } from './rows.ts';
 import type { ShardSnapshot } from './shard-replica.ts';
@@ -28,38 +29,50 @@ function groupValue(hit: Hit, field: string, dynamic: boolean): unknown {
   return meta && Object.hasOwn(meta, field) ? meta[field] : null;
 }
 
-/** Candidates per query from one shard snapshot. */
-function searchSnapshot(snap: ShardSnapshot, plan: SearchPlan, k: number, vis: Visibility): Candidate[][] {
+/** Candidates per query from one shard snapshot (its segments searched concurrently). */
+async function searchSnapshot(snap: ShardSnapshot, plan: SearchPlan, k: number, vis: Visibility): Promise<Candidate[][]> {
   const nq = plan.queries.data.length / (plan.queries.kind === 'b1' ? plan.queries.dim / 8 : plan.queries.dim);
   const out: Candidate[][] = Array.from({ length: nq }, () => []);
-  snap.segments.forEach((seg, s) => {
-    const searcher = seg.searchers[plan.annsField];
-    if (!searcher || seg.data.pks.length === 0) return;
-    if (searcher.metric !== plan.metric) {
-      throw invalidParameter(`metric type not match: invalid parameter[expected=${searcher.metric}][actual=${plan.metric}]`);
-    }
-    const { accept, acceptCount } = acceptor(seg, snap.live[s], vis);
-    const hits = searcher.search(plan.queries, k, {
-      ef: plan.ef,
-      accept,
-      acceptCount,
-      radius: plan.radius,
-      rangeFilter: plan.rangeFilter,
+  const pending: Promise<void>[] = [];
+  try {
+    snap.segments.forEach((seg, s) => {
+      const searcher = seg.searchers[plan.annsField];
+      if (!searcher || seg.data.pks.length === 0) return;
+      if (searcher.metric !== plan.metric) {
+        throw invalidParameter(`metric type not match: invalid parameter[expected=${searcher.metric}][actual=${plan.metric}]`);
+      }
+      const { accept, acceptCount } = acceptor(seg, snap.live[s], vis);
+      const found = searcher.search(plan.queries, k, {
+        ef: plan.ef,
+        accept,
+        acceptCount,
+        radius: plan.radius,
+        rangeFilter: plan.rangeFilter,
+      });
+      const take = (hits: SearchHits[]) =>
+        hits.forEach((h, q) => {
+          for (let i = 0; i < h.rows.length; i++) out[q].push({ score: h.scores[i], snap, seg: s, row: h.rows[i] });
+        });
+      if (Array.isArray(found)) take(found);
+      else pending.push(found.then(take));
     });
-    hits.forEach((h, q) => {
-      for (let i = 0; i < h.rows.length; i++) out[q].push({ score: h.scores[i], snap, seg: s, row: h.rows[i] });
-    });
-  });
+  } catch (err) {
+    // A later segment failed synchronously: searches already queued must not reject unobserved.
+    for (const p of pending) p.catch(() => undefined);
+    throw err;
+  }
+  await Promise.all(pending);
   return out;
 }
 
-export function runSearch(c: CollectionInfo, snaps: ShardSnapshot[], plan: SearchPlan, vis: Visibility): Hit[][] {
+/** Searches every shard snapshot and merges the candidates into `limit` hits (or groups) per query. */
+export async function runSearch(c: CollectionInfo, snaps: ShardSnapshot[], plan: SearchPlan, vis: Visibility): Promise<Hit[][]> {
   const grouping = plan.groupingField;
   const groupSize = Math.max(1, plan.groupSize ?? 1);
   const want = plan.limit + plan.offset;
   // Grouping needs more candidates: several hits may share a group.
   const k = grouping ? Math.min(16384, want * groupSize * 4) : want;
-  const perShard = snaps.map((s) => searchSnapshot(s, plan, k, vis));
+  const perShard = await Promise.all(snaps.map((s) => searchSnapshot(s, plan, k, vis)));
   const metric: MetricType = plan.metric;
   const nq = perShard[0]?.length ?? 0;
   const results: Hit[][] = [];

@@ -16,6 +16,7 @@ import { readIndexHeader } from './index-file.ts';
 import type { RowScorer } from './kernels.ts';
 import { beyondRadius, hasRange, inRange, scoreFromUsearch, scoreToCost, usearchMetric, validateMetric } from './metrics.ts';
 import { TopK, emptyHits, type SearchHits } from './top-k.ts';
+import { SearchBatcher, type BatchedMatches } from './search-batcher.ts';
 import { createUsearchIndex, usearchInput, usearchSearch, type RawMatches } from './usearch-adapter.ts';
 import type { Index } from 'usearch';
 
@@ -66,6 +67,8 @@ export class HnswIndex {
   private readonly dim: number;
   /** Index distances equal exact scores up to f32 rounding. */
   private readonly exactStorage: boolean;
+  /** Coalesces concurrent single-query searches (see searchAsync). */
+  private readonly batcher: SearchBatcher;
 
   private constructor(
     readonly path: string,
@@ -106,6 +109,8 @@ export class HnswIndex {
     this.threads = Math.max(1, opts.threads || availableParallelism());
     this.defaultEf = Math.max(1, opts.defaultEf ?? 64);
     this.costs = opts.costs ?? DEFAULT_COST_MODEL;
+    // usearch inputs hold `dim` elements per vector for every kind (binary arrives unpacked).
+    this.batcher = new SearchBatcher(() => this.view, dim, this.threads);
   }
 
   /**
@@ -137,6 +142,35 @@ export class HnswIndex {
    * Throws 1100 for mismatched queries or range bounds.
    */
   search(queries: VectorColumn, k: number, opts: HnswSearchOptions = {}): SearchHits[] {
+    const call = this.prepare(queries, k, opts);
+    if (!('view' in call)) return call;
+    const { nq, want, kk } = call;
+    // One multi-threaded native call serves the first round of every query, unless the result
+    // buffers (12 bytes per candidate) would get large; then each query asks on its own.
+    const batch = nq > 1 && nq * want <= MAX_BATCH_CANDIDATES ? usearchSearch(call.view, call.input, nq, want, this.threads) : undefined;
+    const heap = new TopK(kk);
+    const out: SearchHits[] = [];
+    for (let q = 0; q < nq; q++) out.push(this.searchOne(call, q, heap, batch && { matches: batch, row: q }, want));
+    return out;
+  }
+
+  /**
+   * Same results as {@link search}. A single query's first graph round is queued and run
+   * together with the other queries that arrive in the same event-loop turn, in one native call
+   * spread over the index's threads, so concurrent requests use every core instead of queueing
+   * on the caller's thread. Several queries, or searches served by an exact scan, run as in
+   * `search`.
+   */
+  async searchAsync(queries: VectorColumn, k: number, opts: HnswSearchOptions = {}): Promise<SearchHits[]> {
+    const call = this.prepare(queries, k, opts);
+    if (!('view' in call)) return call;
+    if (call.nq > 1) return this.search(queries, k, opts);
+    const first = await this.batcher.search(call.input, call.want);
+    return [this.searchOne(call, 0, new TopK(call.kk), first, call.want)];
+  }
+
+  /** Validates a search and plans its first round; answers directly when nothing needs the graph. */
+  private prepare(queries: VectorColumn, k: number, opts: HnswSearchOptions): SearchCall | SearchHits[] {
     if (!this.view) throw new Error(`HNSW index ${this.path} is closed`);
     const nq = queryCount(this.kind, this.dim, queries);
     validateMetric(this.metric, this.kind, opts);
@@ -154,14 +188,7 @@ export class HnswIndex {
     }
     want = Math.min(want, this.size);
     const input = usearchInput(queries, 0, nq);
-    const call: SearchCall = { view: this.view, queries, input, stride: input.length / nq, opts, accepted, ef };
-    // One multi-threaded native call serves the first round of every query, unless the result
-    // buffers (12 bytes per candidate) would get large; then each query asks on its own.
-    const first = nq > 1 && nq * want <= MAX_BATCH_CANDIDATES ? usearchSearch(this.view, input, nq, want, this.threads) : undefined;
-    const heap = new TopK(kk);
-    const out: SearchHits[] = [];
-    for (let q = 0; q < nq; q++) out.push(this.searchOne(call, q, heap, first, want));
-    return out;
+    return { view: this.view, queries, input, stride: input.length / nq, opts, accepted, ef, nq, kk, want };
   }
 
   private planInput(k: number, ef: number, accepted: number): PlanInput {
@@ -181,12 +208,12 @@ export class HnswIndex {
    * Collects query q from the batch results, then widens that query's graph search (×4 each
    * round) until k rows qualify, nothing more can qualify, or an exact scan becomes cheaper.
    */
-  private searchOne(call: SearchCall, q: number, heap: TopK, first: RawMatches | undefined, firstWant: number): SearchHits {
+  private searchOne(call: SearchCall, q: number, heap: TopK, first: BatchedMatches | undefined, firstWant: number): SearchHits {
     const { metric } = this;
     const n = this.size;
     const scorer = this.flat?.scorer(call.queries, q);
-    let matches = first;
-    let mq = q;
+    let matches: RawMatches | undefined = first?.matches;
+    let mq = first?.row ?? 0;
     let want = firstWant;
     for (;;) {
       if (!matches) {
@@ -270,4 +297,10 @@ interface SearchCall {
   /** Accepted rows (estimated or given); the segment size when unfiltered. */
   accepted: number;
   ef: number;
+  /** Queries in the call. */
+  nq: number;
+  /** Results per query (k capped at the index size). */
+  kk: number;
+  /** Candidates asked of the first graph round. */
+  want: number;
 }
