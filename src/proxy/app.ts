@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { ErrorCode, QuiverError } from '../shared/errors.ts';
 import { DEFAULT_DATABASE } from '../shared/schema/types.ts';
+import { defaultAccessControl, type AccessControl } from './auth/access-control.ts';
 import { parseBody, parseJsonBody } from './body.ts';
 import { readWebBody, type BodyReader } from './request-body.ts';
 import type { RequestContext, RouteDef } from './route.ts';
@@ -31,19 +32,34 @@ export interface AppOptions {
   readBody?: BodyReader;
 }
 
-/** Builds the app over the given services. Extra routes (health, metrics) can be added by callers. */
-export function newApp(services: ProxyServices, routes: RouteDef[] = allRoutes, options: AppOptions = {}): Hono {
+/** Services without access control get auth off and the default limits. */
+function withAccess(services: ProxyServices): ProxyServices & { auth: AccessControl } {
+  if (services.auth) return services as ProxyServices & { auth: AccessControl };
+  return { ...services, auth: defaultAccessControl(services.coordinator, services.now) };
+}
+
+/**
+ * Builds the app over the given services. Extra routes (health, metrics) can be added by callers.
+ * Every route is admitted the same way (auth/access-control.ts): credentials and rate before the
+ * body is read, body limits before the route's schema, privileges before the handler.
+ */
+export function newApp(given: ProxyServices, routes: RouteDef[] = allRoutes, options: AppOptions = {}): Hono {
   const app = new Hono();
   const readBody = options.readBody ?? readWebBody;
+  const services = withAccess(given);
+  const { auth } = services;
 
   for (const route of routes) {
     app.post(route.path, async (c) => {
       const started = services.now();
+      const principal = await auth.admit(c.req.header('authorization'));
       const raw = parseJsonBody(await readBody(c, services.settings.maxBodyBytes));
+      auth.checkBody(route.path, raw);
       const body = parseBody(route.body, raw) as Record<string, unknown>;
       const headers: Record<string, string> = {};
       const ctx: RequestContext = {
         services,
+        principal,
         dbName: (typeof body.dbName === 'string' && body.dbName) || c.req.header('db-name') || DEFAULT_DATABASE,
         int64AsNumber: (c.req.header('accept-type-allow-int64') ?? '').toLowerCase() === 'true',
         deadline: deadlineFrom(c.req.header('request-timeout'), started, services.settings.requestTimeoutMs),
@@ -52,6 +68,7 @@ export function newApp(services: ProxyServices, routes: RouteDef[] = allRoutes, 
           headers[name] = value;
         },
       };
+      await auth.authorize(principal, route.path, ctx.dbName, body);
       const result = await route.handle(ctx, body);
       for (const [k, v] of Object.entries(headers)) c.header(k, v);
       return c.json({ code: ErrorCode.Success, ...(result.extra ?? {}), data: result.data });

@@ -13,7 +13,11 @@ import type { Logger } from '../shared/logger.ts';
 import { ManifestStore } from '../shared/manifest/manifest.ts';
 import type { Ports } from '../shared/runtime/open-ports.ts';
 import { SegmentStore } from '../shared/segment/store.ts';
+import { ConfigError } from '../shared/config/load.ts';
 import { newApp } from './app.ts';
+import { AccessControl, accessSettingsFrom } from './auth/access-control.ts';
+import { MissingRootPasswordError, ensureRootUser } from './auth/bootstrap.ts';
+import { pbkdf2Hasher } from './auth/password-hash.ts';
 import { allRoutes } from './routes/index.ts';
 import { nodeBodyReader } from './node/incoming-body.ts';
 import { Replica } from './replica/replica.ts';
@@ -42,6 +46,12 @@ export async function startProxy(config: QuiverConfig, ports: Ports, logger: Log
     logger,
     now,
   });
+  const auth = new AccessControl({
+    coordinator: ports.coordinator,
+    hasher: pbkdf2Hasher(config.auth.passwordHashIterations),
+    settings: accessSettingsFrom(config),
+    now,
+  });
   const services: ProxyServices = {
     catalog,
     coordinator: ports.coordinator,
@@ -52,16 +62,24 @@ export async function startProxy(config: QuiverConfig, ports: Ports, logger: Log
     reader,
     ids: new IdAllocator(ports.coordinator),
     sessions: new SessionTracker(),
-    filters: new FilterCache(),
+    filters: new FilterCache({ maxFilterLength: config.limits.maxFilterLength }),
     settings: {
       maxBodyBytes: config.server.maxBodyBytes,
       requestTimeoutMs: config.server.requestTimeoutMs,
       boundedStalenessMs: config.consistency.boundedStalenessMs,
       topicPrefix: config.topicPrefix,
     },
+    auth,
     now,
   };
   await catalog.ensureDefaultDatabase(now());
+  try {
+    if (await ensureRootUser(auth, config.auth.rootPassword, now())) logger.info('created the root user');
+  } catch (err) {
+    if (err instanceof MissingRootPasswordError) throw new ConfigError(err.message);
+    throw err;
+  }
+  auth.start();
   for (const c of await catalog.listCollections()) {
     if (c.loaded) await reader.load(c);
   }
@@ -81,6 +99,7 @@ export async function startProxy(config: QuiverConfig, ports: Ports, logger: Log
       if (stopped) return;
       stopped = true;
       await new Promise<void>((r) => server.close(() => r()));
+      auth.close();
       await reader.close();
     },
   };

@@ -4,11 +4,14 @@
  * once for all routes (see app.ts), so a route file holds only its own logic.
  */
 import type { z } from 'zod';
+import type { Principal } from './auth/principal.ts';
 import type { ProxyServices } from './services.ts';
 
 /** Per-request facts every handler may need. */
 export interface RequestContext {
   services: ProxyServices;
+  /** Who the request acts as (the anonymous superuser while auth is off). */
+  principal: Principal;
   /** Database from the body's dbName, else the DB-Name header, else "default". */
   dbName: string;
   /** Accept-Type-Allow-Int64: true — answer Int64 values as JSON numbers instead of strings. */

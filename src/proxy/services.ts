@@ -8,6 +8,7 @@ import type { ManifestStore } from '../shared/manifest/manifest.ts';
 import type { Coordinator } from '../shared/ports/coordinator.ts';
 import type { Log } from '../shared/ports/log.ts';
 import type { ObjectStore } from '../shared/ports/object-store.ts';
+import type { AccessControl } from './auth/access-control.ts';
 import type { ReadTier } from './read/read-tier.ts';
 import type { IdAllocator } from './write/id-allocator.ts';
 import type { SessionTracker } from './write/session-tracker.ts';
@@ -37,6 +38,11 @@ export interface ProxyServices {
   /** Compiled filters by expression, schema and params. */
   filters: FilterCache;
   settings: ProxySettings;
+  /**
+   * Authentication, privileges, rate and body limits, and the users/roles records. When absent
+   * the app uses auth off with the default limits (see newApp).
+   */
+  auth?: AccessControl;
   /** Milliseconds since the epoch. Injected so tests can steer time. */
   now(): number;
 }

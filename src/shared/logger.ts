@@ -5,10 +5,30 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** Field names whose values are credentials; matched case-insensitively anywhere in the name. */
+const SECRET_FIELD = /password|passwd|secret|token|authorization|api[-_]?key|credential/i;
+/** How deep nested fields are inspected; deeper values are replaced rather than walked. */
+const MAX_REDACT_DEPTH = 4;
+
+/**
+ * A copy of `value` with the values of credential-named fields replaced by "[redacted]". A
+ * safety net: callers must still not pass secrets, but a config object or an error detail that
+ * carries one by accident does not reach the log.
+ */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_REDACT_DEPTH) return '[nested]';
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  if (value instanceof Error) return String(value);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redactSecrets(v, depth + 1);
+  return out;
+}
+
 /** Writes JSON lines through `write` (console.error by default, keeping stdout for data). */
 export function jsonLogger(component: string, write: (line: string) => void = (l) => console.error(l)): Logger {
   const emit = (level: string, msg: string, fields?: Record<string, unknown>) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...fields }));
+    write(JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...(fields ? (redactSecrets(fields) as object) : {}) }));
   return {
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),

@@ -2,5 +2,7 @@
 import type { RouteDef } from '../route.ts';
 import { entityRoutes } from './entities/index.ts';
 import { managementRoutes } from './management.ts';
+import { roleRoutes } from './roles/index.ts';
+import { userRoutes } from './users/index.ts';
 
-export const allRoutes: RouteDef[] = [...managementRoutes, ...entityRoutes];
+export const allRoutes: RouteDef[] = [...managementRoutes, ...entityRoutes, ...userRoutes, ...roleRoutes];

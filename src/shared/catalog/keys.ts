@@ -13,6 +13,20 @@ export const catalogKeys = {
   idSequence: () => 'catalog/seq/id',
 };
 
+/**
+ * Users, roles and API keys. They live under catalog/ so every proxy sees them and the catalog
+ * backups carry them (values hold only hashes of secrets, never a password or a key).
+ */
+export const authKeys = {
+  prefix: () => 'catalog/auth/',
+  user: (name: string) => `catalog/auth/user/${name}`,
+  userPrefix: () => 'catalog/auth/user/',
+  role: (name: string) => `catalog/auth/role/${name}`,
+  rolePrefix: () => 'catalog/auth/role/',
+  apiKey: (id: string) => `catalog/auth/key/${id}`,
+  apiKeyPrefix: () => 'catalog/auth/key/',
+};
+
 export const shardKeys = {
   manifest: (collectionId: number, shard: number) => `shard/manifest/${collectionId}/${shard}`,
   manifestPrefix: (collectionId?: number) =>

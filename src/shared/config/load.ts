@@ -48,7 +48,36 @@ export const ENV_KEYS: Record<string, string> = {
   QUIVER_HNSW_MIN_ROWS: 'indexer.hnswMinRows',
   QUIVER_TIER_MERGE_COUNT: 'indexer.tierMergeCount',
   QUIVER_BUILD_THREADS: 'indexer.buildThreads',
+  QUIVER_AUTH_ENABLED: 'auth.enabled',
+  QUIVER_AUTH_ROOT_PASSWORD: 'auth.rootPassword',
+  QUIVER_AUTH_PASSWORD_HASH_ITERATIONS: 'auth.passwordHashIterations',
+  QUIVER_AUTH_CACHE_TTL_MS: 'auth.cacheTtlMs',
+  QUIVER_RATE_LIMIT_ENABLED: 'limits.rateLimit.enabled',
+  QUIVER_RATE_LIMIT_RPS: 'limits.rateLimit.requestsPerSecond',
+  QUIVER_RATE_LIMIT_BURST: 'limits.rateLimit.burst',
+  QUIVER_MAX_ROWS_PER_REQUEST: 'limits.maxRowsPerRequest',
+  QUIVER_MAX_FILTER_LENGTH: 'limits.maxFilterLength',
+  QUIVER_MAX_JSON_DEPTH: 'limits.maxJsonDepth',
+  QUIVER_MAX_STRING_LENGTH: 'limits.maxStringLength',
 };
+
+/**
+ * Variables whose value is always text: secrets and names must not be read as JSON (a password
+ * "123456" or "true" stays a string instead of becoming a number or a boolean).
+ */
+const TEXT_ENV_KEYS: ReadonlySet<string> = new Set([
+  'QUIVER_AUTH_ROOT_PASSWORD',
+  'QUIVER_KAFKA_USERNAME',
+  'QUIVER_KAFKA_PASSWORD',
+  'QUIVER_KAFKA_CLIENT_ID',
+  'QUIVER_S3_BUCKET',
+  'QUIVER_S3_ACCESS_KEY_ID',
+  'QUIVER_S3_SECRET_ACCESS_KEY',
+  'QUIVER_S3_PREFIX',
+  'QUIVER_REDIS_URL',
+  'QUIVER_REDIS_KEY_PREFIX',
+  'QUIVER_TOPIC_PREFIX',
+]);
 
 /** Thrown for any invalid configuration; the message names every offending key. */
 export class ConfigError extends Error {
@@ -106,7 +135,7 @@ export function loadConfig(options: LoadOptions): QuiverConfig {
   }
   for (const [name, path] of Object.entries(ENV_KEYS)) {
     const value = options.env[name];
-    if (value !== undefined && value !== '') setPath(raw, path, parseEnvValue(value));
+    if (value !== undefined && value !== '') setPath(raw, path, TEXT_ENV_KEYS.has(name) ? value : parseEnvValue(value));
   }
   for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(raw, path, value);
   const result = configSchema.safeParse(raw);

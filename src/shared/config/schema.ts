@@ -80,6 +80,58 @@ const coordinatorSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const authSchema = z
+  .object({
+    /**
+     * Require credentials on every request (Bearer user:password, Bearer API key, or HTTP Basic).
+     * Off by default: a standalone server on a trusted host answers everyone.
+     */
+    enabled: z.boolean().default(false),
+    /**
+     * Password of the built-in user "root", used only to create that user when it does not exist
+     * yet (required then while auth is enabled). Secret: never logged; change it later through
+     * users/update_password.
+     */
+    rootPassword: z.string().min(6).max(256).optional(),
+    /** PBKDF2-HMAC-SHA256 iterations for new password hashes (stored with each hash). */
+    passwordHashIterations: z.number().int().min(10_000).max(10_000_000).default(600_000),
+    /**
+     * Longest time (ms) a proxy serves users, roles and keys from its cache when a change
+     * notification from the coordinator was lost; changes normally apply at once.
+     */
+    cacheTtlMs: z.number().int().min(0).max(600_000).default(2_000),
+  })
+  .prefault({});
+
+const limitsSchema = z
+  .object({
+    /**
+     * Token bucket per user, API key (or, with auth off, for all clients together), kept in
+     * each proxy's memory: the limit applies per proxy. Over the rate a request answers 1807.
+     */
+    rateLimit: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Sustained requests per second. */
+        requestsPerSecond: z.number().positive().max(1_000_000).default(100),
+        /** Requests allowed at once after an idle period (bucket size). */
+        burst: z.number().int().min(1).max(1_000_000).default(200),
+      })
+      .prefault({}),
+    /** Most rows one insert or upsert request may carry; more answer 1100 and write nothing. */
+    maxRowsPerRequest: z.number().int().min(1).max(10_000_000).default(10_000),
+    /** Longest filter expression, characters; longer ones answer 1100. */
+    maxFilterLength: z.number().int().min(64).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** Deepest nesting of arrays and objects in a request body; deeper ones answer 1100. */
+    maxJsonDepth: z.number().int().min(4).max(1000).default(64),
+    /**
+     * Longest string (characters) in the body of a management request (names, descriptions,
+     * properties, index parameters); entity data has its own per-field limits.
+     */
+    maxStringLength: z.number().int().min(256).max(64 * 1024 * 1024).default(65_536),
+  })
+  .prefault({});
+
 export const configSchema = z.object({
   /** Data directory for every local file (log, objects, coordinator, segment cache). */
   dataDir: z.string().default('./data'),
@@ -87,7 +139,7 @@ export const configSchema = z.object({
     .object({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(19530),
-      /** Largest accepted request body in bytes (default 64 MiB); larger ones get code 1801. */
+      /** Largest accepted request body in bytes (default 64 MiB); larger ones answer HTTP 413, code 1100. */
       maxBodyBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
       /** Default request deadline in milliseconds when the client sends no Request-Timeout. */
       requestTimeoutMs: z.number().int().min(100).default(60_000),
@@ -104,6 +156,8 @@ export const configSchema = z.object({
       boundedStalenessMs: z.number().int().min(0).default(3000),
     })
     .prefault({}),
+  auth: authSchema,
+  limits: limitsSchema,
   indexer: z
     .object({
       /** Longest time (ms) an acknowledged write waits in the indexer before a flat segment is published. */
@@ -124,3 +178,5 @@ export const configSchema = z.object({
 
 export type QuiverConfig = z.infer<typeof configSchema>;
 export type IndexerConfig = QuiverConfig['indexer'];
+export type AuthConfig = QuiverConfig['auth'];
+export type LimitsConfig = QuiverConfig['limits'];

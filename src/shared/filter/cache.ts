@@ -6,7 +6,7 @@
  */
 import { QuiverError } from '../errors.ts';
 import type { CollectionInfo } from '../schema/types.ts';
-import { compileFilter, type CompiledFilter } from './filter.ts';
+import { DEFAULT_MAX_FILTER_LENGTH, compileFilter, type CompiledFilter } from './filter.ts';
 
 export interface FilterCacheOptions {
   /** Most entries kept; the least recently used is dropped first. Default 512. */
@@ -16,6 +16,8 @@ export interface FilterCacheOptions {
    * `pk in [...]` lists that would only push useful entries out. Default 16 KiB.
    */
   maxExprLength?: number;
+  /** Longest expression accepted at all (1100 beyond); default DEFAULT_MAX_FILTER_LENGTH. */
+  maxFilterLength?: number;
 }
 
 type Entry = CompiledFilter | QuiverError;
@@ -34,10 +36,12 @@ export class FilterCache {
   private readonly entries = new Map<string, Entry>();
   private readonly capacity: number;
   private readonly maxExprLength: number;
+  private readonly maxFilterLength: number;
 
   constructor(options: FilterCacheOptions = {}) {
     this.capacity = Math.max(1, options.capacity ?? 512);
     this.maxExprLength = options.maxExprLength ?? 16 * 1024;
+    this.maxFilterLength = options.maxFilterLength ?? DEFAULT_MAX_FILTER_LENGTH;
   }
 
   /** Number of cached entries. */
@@ -53,7 +57,7 @@ export class FilterCache {
   /** Same contract as compileFilter, served from the cache when possible. */
   compile(expr: string, collection: CollectionInfo, exprParams?: Record<string, unknown>): CompiledFilter {
     const key = this.keyOf(expr, collection, exprParams);
-    if (key === null) return compileFilter(expr, collection, exprParams);
+    if (key === null) return compileFilter(expr, collection, exprParams, this.maxFilterLength);
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       // Re-insert to mark as most recently used (Map iterates in insertion order).
@@ -63,7 +67,7 @@ export class FilterCache {
       return hit;
     }
     try {
-      const compiled = compileFilter(expr, collection, exprParams);
+      const compiled = compileFilter(expr, collection, exprParams, this.maxFilterLength);
       this.remember(key, compiled);
       return compiled;
     } catch (e) {

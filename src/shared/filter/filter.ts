@@ -3,6 +3,7 @@
  * parses and checks against one collection schema (and fills templates); binding the result
  * to a batch of columns gives the per-row predicate.
  */
+import { invalidParameter } from '../errors.ts';
 import type { CollectionInfo } from '../schema/types.ts';
 import { checkFilter } from './check.ts';
 import { bindPlan, type ColumnSource, type RowPredicate } from './compile.ts';
@@ -51,18 +52,31 @@ class Compiled implements CompiledFilter {
   }
 }
 
+/** Longest expression compileFilter accepts unless told otherwise, characters. */
+export const DEFAULT_MAX_FILTER_LENGTH = 1024 * 1024;
+
 /**
  * Compiles a Milvus filter expression for `collection`. An empty or all-whitespace filter
  * matches every row. `exprParams` fills `{name}` placeholders.
  *
+ * @param maxLength longest accepted expression, characters (default DEFAULT_MAX_FILTER_LENGTH);
+ *   checked before parsing, so an oversized filter costs nothing.
  * @throws QuiverError code 1100 (`failed to create query plan: cannot parse expression: ...`)
- *   with the line:column of the problem, for syntax, schema and type errors alike.
+ *   with the line:column of the problem, for syntax, schema and type errors alike, and for an
+ *   expression over the length limit or nested too deeply.
  */
 export function compileFilter(
   expr: string,
   collection: CollectionInfo,
   exprParams?: Record<string, unknown>,
+  maxLength = DEFAULT_MAX_FILTER_LENGTH,
 ): CompiledFilter {
+  if (expr.length > maxLength) {
+    // The expression itself is not echoed: it is what is too long.
+    throw invalidParameter(
+      `failed to create query plan: cannot parse expression: the expression is ${expr.length} characters long, the limit is ${maxLength}`,
+    );
+  }
   if (expr.trim() === '') return new Compiled(expr, TRUE_PLAN);
   try {
     return new Compiled(expr, checkFilter(parse(expr), collection, exprParams));

@@ -7,7 +7,7 @@
  *   const f = cache.compile(req.filter ?? '', collection, req.exprParams);
  *   if (!f.isAlwaysTrue) { const match = f.bind({ pks, scalars }); rows = rows.filter(match); }
  */
-export { compileFilter, pkEquality, type CompiledFilter } from './filter.ts';
+export { DEFAULT_MAX_FILTER_LENGTH, compileFilter, pkEquality, type CompiledFilter } from './filter.ts';
 export { FilterCache, type FilterCacheOptions } from './cache.ts';
 export type { ColumnSource, RowPredicate } from './compile.ts';
 export type { ArithOp, CmpOp, ColumnRef, ConstValue, Operand, Plan, Scalar, ValueType } from './plan.ts';

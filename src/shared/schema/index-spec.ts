@@ -10,6 +10,7 @@
 import { ErrorCode, QuiverError, invalidParameter } from '../errors.ts';
 import type { IndexParamRequest } from './create-request.ts';
 import { parseMetric } from './data-types.ts';
+import { MAX_NAME_LENGTH } from './names.ts';
 import type { FieldSchema, IndexSpec, IndexType, Quantization, VectorType } from './types.ts';
 import { isVectorType } from './types.ts';
 
@@ -60,6 +61,9 @@ export function buildIndexSpecs(
         ErrorCode.MissingParameter,
         `missing required parameters, error: \`${fieldName}\` hasn't defined in schema`,
       );
+    }
+    if (req.indexName && req.indexName.length > MAX_NAME_LENGTH) {
+      throw invalidParameter(`Invalid index name. The length of an index name must be less than ${MAX_NAME_LENGTH} characters.`);
     }
     const params = req.params ?? {};
     const requested = (req.indexType || stringParam(params.index_type) || 'AUTOINDEX').toUpperCase();

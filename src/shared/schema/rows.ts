@@ -12,7 +12,8 @@
  * the only thing that allocates messages.
  */
 
-import { invalidInsertData } from '../errors.ts';
+import { invalidInsertData, invalidParameter } from '../errors.ts';
+import { MAX_JSON_FIELD_BYTES, oversizedJson } from './json-limits.ts';
 import { toPrimaryKey } from './primary-keys.ts';
 import { FieldValueError, setOwn, toScalar } from './scalar-values.ts';
 import type { CollectionInfo, FieldSchema, PrimaryKey, RowBatch } from './types.ts';
@@ -80,6 +81,7 @@ function buildBatch(c: CollectionInfo, rows: unknown[], opts: ValidateRowsOption
     }
   }
   const scalarColumns: unknown[][] = scalarFields.map(() => new Array<unknown>(n));
+  const jsonFields = scalarFields.map((f) => f.dataType === 'JSON');
   const dynamic = c.enableDynamicField;
   const meta: Record<string, unknown>[] | null = dynamic ? new Array<Record<string, unknown>>(n) : null;
   const pks = new Array<PrimaryKey>(n);
@@ -116,18 +118,23 @@ function buildBatch(c: CollectionInfo, rows: unknown[], opts: ValidateRowsOption
     for (let s = 0; s < scalarFields.length; s++) {
       const f = scalarFields[s];
       const raw = read(row, f.name);
-      scalarColumns[s][i] = raw === undefined || raw === null ? absent(f, raw, i) : convert(f, raw, i);
+      const stored = raw === undefined || raw === null ? absent(f, raw, i) : convert(f, raw, i);
+      if (jsonFields[s]) checkJsonSize(stored, i, f.name);
+      scalarColumns[s][i] = stored;
     }
 
     if (meta !== null) {
       const extra: Record<string, unknown> = {};
+      let extraKeys = 0;
       for (const k in row) {
         if (schemaNames.has(k)) continue;
         if (k === DYNAMIC_FIELD) {
           throw new RowError(i, k, `use the invalid field name(${DYNAMIC_FIELD}) when enable dynamicField`);
         }
         setOwn(extra, k, row[k]);
+        extraKeys++;
       }
+      if (extraKeys > 0) checkJsonSize(extra, i, null);
       meta[i] = extra;
     } else {
       for (const k in row) {
@@ -145,6 +152,18 @@ function buildBatch(c: CollectionInfo, rows: unknown[], opts: ValidateRowsOption
   for (let s = 0; s < scalarFields.length; s++) scalars[scalarFields[s].name] = scalarColumns[s];
   if (meta !== null) scalars[DYNAMIC_FIELD] = meta;
   return { pks, partitions: new Array<number>(n).fill(opts.partitionId), vectors, scalars };
+}
+
+/**
+ * 1100 (as Milvus's proxy answers) when a JSON field's value (or, for field null, the row's
+ * dynamic fields) is over common.JSONMaxLength.
+ */
+function checkJsonSize(value: unknown, row: number, field: string | null): void {
+  const bytes = oversizedJson(value);
+  if (bytes !== null) {
+    const what = field === null ? 'dynamic field' : `json field (${field})`;
+    throw invalidParameter(`row ${row}: the length (${bytes}) of ${what} exceeds max length (${MAX_JSON_FIELD_BYTES})`);
+  }
 }
 
 /**

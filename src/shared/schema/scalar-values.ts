@@ -9,6 +9,7 @@
  */
 
 import { INT_RANGES } from './data-types.ts';
+import { MAX_JSON_FIELD_DEPTH, jsonShapeProblem } from './json-limits.ts';
 import type { ElementType, FieldSchema, ScalarType } from './types.ts';
 
 /** A value that does not fit its field. The caller adds row and field context to the message. */
@@ -153,11 +154,17 @@ function codePointCount(s: string): number {
  */
 function toJson(value: unknown): unknown {
   if (typeof value === 'string') {
+    let parsed: unknown;
     try {
-      return JSON.parse(value) as unknown;
+      parsed = JSON.parse(value) as unknown;
     } catch {
       return value;
     }
+    // Nesting inside the text escaped the request body's depth check.
+    if (jsonShapeProblem(parsed, { maxDepth: MAX_JSON_FIELD_DEPTH }) !== null) {
+      throw new FieldValueError(`JSON value nests deeper than ${MAX_JSON_FIELD_DEPTH} levels`);
+    }
+    return parsed;
   }
   if (typeof value === 'number' && !Number.isFinite(value)) {
     throw new FieldValueError(`value ${describeValue(value)} is not valid JSON`);
