@@ -10,7 +10,8 @@ export interface Cluster {
   indexers: Array<QuiverProcess | null>;
   /** Starts (or restarts) indexer i, with extra environment if given. */
   startIndexer(i: number, extraEnv?: Record<string, string>): Promise<QuiverProcess>;
-  startProxy(i: number): Promise<QuiverProcess>;
+  /** Starts (or restarts) proxy i, on the given port (default: any free one). */
+  startProxy(i: number, port?: number): Promise<QuiverProcess>;
   close(): Promise<void>;
 }
 
@@ -25,8 +26,9 @@ export async function startCluster(env: Record<string, string>, proxies: number,
       c.indexers[i] = p;
       return p;
     },
-    startProxy: async (i) => {
-      const p = await startQuiverProcess({ command: 'proxy', dataDir: join(dir, `proxy-${i}`), env });
+    startProxy: async (i, port) => {
+      const args = port === undefined ? [] : ['--port', String(port)];
+      const p = await startQuiverProcess({ command: 'proxy', dataDir: join(dir, `proxy-${i}`), env, args });
       c.proxies[i] = p;
       return p;
     },
