@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything quiver needs on a Debian/Ubuntu machine, idempotently:
-#  - system packages: a C/C++ toolchain (native addons fall back to building from source) and
-#    the libraries the Kafka client's bundled librdkafka links against (ssl, sasl, zlib, zstd, lz4);
+#  - system packages: a C/C++ toolchain (native addons fall back to building from source),
+#    the libraries the Kafka client's bundled librdkafka links against (ssl, sasl, zlib, zstd, lz4),
+#    and nginx, the load balancer of the proxy failover test (the test runs its own unprivileged
+#    nginx process; the system service is not needed);
 #  - npm packages as pinned by the lockfile, building librdkafka against those system libraries
-#    (CKJS_LINKING=dynamic: its default build downloads its own copies, which fails offline).
+#    (CKJS_LINKING=dynamic: its default build downloads its own copies, which fails offline);
+#  - python3-venv and python3-pip, for the Python environment of the fuzz step (scripts/fuzz.sh).
 # Services for the test suite (Kafka, an S3 server, Redis) are installed by infra/local/services.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-packages=(build-essential python3 pkg-config libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev)
+packages=(build-essential python3 python3-venv python3-pip pkg-config libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev nginx)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# quiver's test suite: typecheck, lint, then the unit, contract and end-to-end tests.
+# quiver's test suite: typecheck, lint, the unit, contract, end-to-end and integration tests, then
+# fuzzing of the HTTP API.
 #
 #   scripts/test.sh              everything, in that order (npm test, and what CI runs)
 #   scripts/test.sh typecheck    tsc only
@@ -7,6 +8,7 @@
 #   scripts/test.sh unit         unit and contract tests (embedded adapters, no services needed)
 #   scripts/test.sh e2e          end-to-end tests over HTTP
 #   scripts/test.sh integration  tests on real Kafka, S3 and Redis (starts them when not running)
+#   scripts/test.sh fuzz         schemathesis against a standalone server (scripts/fuzz.sh)
 #   scripts/test.sh FILE...      only these test files
 #
 # Stops at the first failing step and exits non-zero.
@@ -69,12 +71,22 @@ services_up() {
   bash infra/local/services.sh up
 }
 
+# Generated requests against a real server, from the OpenAPI document it serves; bounded in time.
+fuzz() {
+  section "fuzz: scripts/fuzz.sh"
+  local started=$SECONDS status=0
+  bash scripts/fuzz.sh || status=$?
+  echo "fuzz: $((SECONDS - started)) s, exit $status"
+  return "$status"
+}
+
 case "${1:-all}" in
   all)
     typecheck
     lint
     services_up
     run_tests "${unit_files[@]}" "${e2e_files[@]}" "${integration_files[@]}"
+    fuzz
     ;;
   typecheck) typecheck ;;
   lint) lint ;;
@@ -84,6 +96,7 @@ case "${1:-all}" in
     services_up
     run_tests "${integration_files[@]}"
     ;;
-  -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+  fuzz) fuzz ;;
+  -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) run_tests "$@" ;;
 esac

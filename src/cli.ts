@@ -1,11 +1,12 @@
 /**
  * Command-line entry: `quiver standalone|proxy|indexer [--port N] [--host H] [--data-dir D]
  * [--config quiver.yaml]`. Parses configuration once, starts the process shape, and stops it
- * cleanly on SIGINT/SIGTERM.
+ * cleanly on SIGINT/SIGTERM. `quiver openapi` prints the HTTP API's OpenAPI document instead.
  */
 import { parseArgs } from 'node:util';
 import { startIndexer } from './indexer/main.ts';
 import { startProxy } from './proxy/entry-node.ts';
+import { openApiDocument } from './proxy/openapi.ts';
 import { ConfigError, loadConfig } from './shared/config/load.ts';
 import type { QuiverConfig } from './shared/config/schema.ts';
 import { jsonLogger, type Logger } from './shared/logger.ts';
@@ -18,6 +19,7 @@ commands:
   standalone   the whole database in one process (default)
   proxy        a stateless HTTP proxy of a cluster (needs kafka, s3 and redis backends)
   indexer      a member of a cluster's indexer group (needs kafka, s3 and redis backends)
+  openapi      print the OpenAPI 3.1 document of the HTTP API (also served at GET /v2/openapi.json)
 
 options:
   --port N         HTTP port (default 19530; env QUIVER_PORT)
@@ -44,6 +46,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0] ?? 'standalone';
+  if (command === 'openapi') {
+    // Needs no configuration and starts nothing, so it works without a data directory.
+    process.stdout.write(`${JSON.stringify(openApiDocument(), null, 2)}\n`);
+    return 0;
+  }
   const overrides: Record<string, unknown> = {};
   if (values.port !== undefined) overrides['server.port'] = Number(values.port);
   if (values.host !== undefined) overrides['server.host'] = values.host;

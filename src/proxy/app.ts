@@ -7,6 +7,7 @@ import { ErrorCode, QuiverError } from '../shared/errors.ts';
 import { DEFAULT_DATABASE } from '../shared/schema/types.ts';
 import { defaultAccessControl, type AccessControl } from './auth/access-control.ts';
 import { parseBody, parseJsonBody } from './body.ts';
+import { OPENAPI_PATH, openApiDocument } from './openapi.ts';
 import { readWebBody, type BodyReader } from './request-body.ts';
 import type { RequestContext, RouteDef } from './route.ts';
 import { allRoutes } from './routes/index.ts';
@@ -74,6 +75,10 @@ export function newApp(given: ProxyServices, routes: RouteDef[] = allRoutes, opt
       return c.json({ code: ErrorCode.Success, ...(result.extra ?? {}), data: result.data });
     });
   }
+
+  // The API's own description, from the same schemas; public like the API's shape itself.
+  let openApi: ReturnType<typeof openApiDocument> | undefined;
+  app.get(OPENAPI_PATH, (c) => c.json((openApi ??= openApiDocument(routes))));
 
   app.notFound((c) => c.text('404 page not found', 404));
   app.onError((err, c) => {

@@ -444,6 +444,22 @@ describe('entities through the Milvus SDK', () => {
       assert.deepEqual(weighted.map((h) => h.id), wantW.map(([id]) => id));
       for (const [i, h] of weighted.entries()) assert.ok(Math.abs(h.distance - wantW[i][1]) < 1e-4);
     });
+
+    it('answers 1100 when one sub-search fails at once and another later, and keeps serving', async () => {
+      // The first sub-search fails while its plan is built (unknown field), the second while its
+      // filter is compiled; both failures must end in one answer, never an unhandled rejection.
+      const res = await milvus(server.url, 'entities/hybrid_search', {
+        collectionName: 'ents',
+        search: [
+          { data: [vectorFor(1, 0)], annsField: 'no_such_field' },
+          { data: [vectorFor(1, 2)], annsField: 'v2', filter: 'age >' },
+        ],
+      });
+      assert.equal(res.code, 1100, JSON.stringify(res));
+      const health = await fetch(`${server.url}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(server.child.exitCode, null);
+    });
   });
 
   describe('consistency and encoding', () => {

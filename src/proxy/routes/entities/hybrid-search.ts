@@ -43,7 +43,9 @@ async function handle(ctx: RequestContext, b: z.infer<typeof body>) {
   const rerank = parseRerank(b.rerank, b.search.length);
   await prepareRead(ctx, c, b.consistencyLevel);
   const plans = await Promise.all(
-    b.search.map((s) => {
+    // async: a sub-search that fails synchronously (a bad filter) must reject here like the
+    // others, not throw out of map and leave an earlier sub-search's rejection unhandled.
+    b.search.map(async (s) => {
       // The metric of a sub-search is the field's; Milvus ignores metricType there.
       const { metricType: _m, ...params } = (s.params ?? {}) as Record<string, unknown>;
       const filter = compileFilterFor(ctx, c, s.filter, s.exprParams);
