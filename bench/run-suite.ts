@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { REPO_ROOT, type RunEnvironment } from './measure.ts';
 import { writeJsonResults, writeMarkdownSection } from './report.ts';
+import { runPeersSuite } from './peers/suite.ts';
 import { runClusterSuite } from './suites/cluster.ts';
 import { runStandaloneSuite } from './suites/standalone.ts';
 
@@ -89,6 +90,10 @@ export const SUITES: Readonly<Record<string, Suite>> = Object.freeze({
   cluster: {
     description: 'quiver cluster (2 proxies, 2 indexers) on Kafka, S3 and Redis: ingest vs raw producer, insert-to-searchable latency, search',
     run: runClusterSuite,
+  },
+  peers: {
+    description: 'quiver vs Milvus Lite, Chroma, LanceDB, faiss and raw usearch on real and synthetic datasets (installs them into bench/.cache/peers)',
+    run: runPeersSuite,
   },
 });
 

@@ -60,7 +60,7 @@ run_tests() {
   return "$status"
 }
 
-unit_files=(test/unit/**/*.test.ts test/contracts/**/*.test.ts)
+unit_files=(test/unit/**/*.test.ts test/contracts/**/*.test.ts test/bench/**/*.test.ts)
 e2e_files=(test/e2e/**/*.test.ts)
 integration_files=(test/integration/**/*.test.ts)
 

@@ -1,0 +1,69 @@
+/**
+ * The upper limit: the same HNSW built in this process with usearch and searched through the JS
+ * binding, no server in between (bench/raw-usearch.ts, shared with the standalone suite). The JS
+ * binding takes no filter predicate, so filtered searches are not measured for it. Cosine datasets
+ * hold unit vectors, so the binding's L2 index ranks them exactly as cosine would.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../measure.ts';
+import { buildRawIndex, searchSequential, startRawClients, type RawClientPool, type RawIndex } from '../../raw-usearch.ts';
+import type { PeerDataset } from '../data/dataset.ts';
+import type { FilterSpec, PeersParams } from '../params.ts';
+import type { BenchSystem, LoadOutcome, SearchLimits, SearchOutcome } from './system.ts';
+
+function usearchVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'usearch', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+/** The in-process usearch baseline as a BenchSystem. */
+export function usearchRawSystem(p: PeersParams): BenchSystem {
+  let raw: RawIndex | null = null;
+  let data: PeerDataset | null = null;
+  const pools = new Map<number, RawClientPool>();
+  const unload = async () => {
+    await Promise.all([...pools.values()].map((pool) => pool.close()));
+    pools.clear();
+    await raw?.close();
+    raw = null;
+    data = null;
+  };
+  return {
+    name: 'usearch-raw',
+    version: usearchVersion(),
+    filters: false,
+    async load(d: PeerDataset): Promise<LoadOutcome> {
+      data = d;
+      raw = await buildRawIndex(d.ds, p.hnsw);
+      return {
+        load_s: raw.build_s,
+        rss_mb: Math.round(raw.rss_delta_mb * 10) / 10,
+        rss_total_mb: null,
+        index: `HNSW l2sq M=${p.hnsw.M} efConstruction=${p.hnsw.efConstruction}, f32`,
+        knob: 'ef',
+        knobs: [16, 32, 64, 128, 256, 512],
+        extra: { index_file_mb: Math.round(raw.file_mb * 10) / 10 },
+      };
+    },
+    async search(knob: number, clients: number, filter: FilterSpec | null, l: SearchLimits): Promise<SearchOutcome> {
+      if (!raw || !data) throw new Error('search before load');
+      if (filter) throw new Error('the usearch JS binding takes no filter');
+      let run;
+      if (clients === 1) {
+        run = searchSequential(raw, data.ds.queries, knob, l.k, l.warmup);
+      } else {
+        let pool = pools.get(clients);
+        if (!pool) pools.set(clients, (pool = startRawClients(raw, data.ds.queries, clients, l.k)));
+        run = await pool.run(knob, l.k, l.warmup);
+      }
+      const { ids, ...summary } = run;
+      return { ids, summary };
+    },
+    unload,
+    close: unload,
+  };
+}
