@@ -38,8 +38,25 @@ export async function postJson(
   return env;
 }
 
-/** One POST over the shared keep-alive agent; resolves with the status and the body text. */
-function post(url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+/**
+ * One POST over the shared keep-alive agent; resolves with the status and the body text. A
+ * request that fails on a reused idle connection the server had just closed (its keep-alive
+ * timeout racing our reuse) is sent once more on a fresh one, as Node's documentation advises;
+ * every request the benchmarks send is idempotent (searches, and inserts with explicit keys).
+ */
+async function post(url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  try {
+    return await postOnce(url, body, headers);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return postOnce(url, body, headers);
+  }
+}
+
+/** The server closed a reused keep-alive connection before answering. */
+class StaleSocketError extends Error {}
+
+function postOnce(url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   const payload = Buffer.from(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -58,7 +75,10 @@ function post(url: URL, body: string, headers: Record<string, string>): Promise<
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.message === 'socket hang up');
+      reject(stale ? new StaleSocketError(err.message, { cause: err }) : err);
+    });
     req.end(payload);
   });
 }
