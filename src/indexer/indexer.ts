@@ -1,11 +1,12 @@
 /**
  * The indexer: one member of the indexers' consumer group. For each shard it owns it buffers the
- * log's records, publishes them as a flat segment at least every flush interval, writes a
- * freshness watermark while caught up, and compacts in the background. The manifest — not the
- * log's committed offset — is the truth of what is indexed: on assignment the indexer takes a new
+ * log's records, publishes them as flat segments (flush-scheduler.ts decides when; publisher.ts
+ * publishes, concurrently across shards, while consumption goes on), writes a freshness
+ * watermark while caught up, and compacts in the background. The manifest — not the log's
+ * committed offset — is the truth of what is indexed: on assignment the indexer takes a new
  * epoch and resumes at manifest.checkpoint + 1.
  */
-import { FencedError, ManifestStore } from '../shared/manifest/manifest.ts';
+import { ManifestStore } from '../shared/manifest/manifest.ts';
 import type { Catalog } from '../shared/catalog/catalog.ts';
 import { shardKeys } from '../shared/catalog/keys.ts';
 import type { IndexerConfig } from '../shared/config/schema.ts';
@@ -17,6 +18,8 @@ import { SegmentStore } from '../shared/segment/store.ts';
 import { WalCodec, type WalEntry } from '../shared/wal/entry.ts';
 import type { IndexBuilder } from './build/index-builder.ts';
 import { Compactor } from './compaction/compactor.ts';
+import { FlushScheduler } from './flush-scheduler.ts';
+import { ShardPublisher } from './publisher.ts';
 import { ShardState } from './shard-state.ts';
 
 export interface IndexerDeps {
@@ -51,6 +54,8 @@ export class Indexer {
   private readonly manifests: ManifestStore;
   private readonly segments: SegmentStore;
   private readonly compactor: Compactor;
+  private readonly publisher: ShardPublisher;
+  private readonly flushes: FlushScheduler;
   private readonly codec = new WalCodec();
   private readonly requested = { flush: new Set<number>(), compact: new Set<number>() };
   private consumer: LogConsumer | null = null;
@@ -62,12 +67,18 @@ export class Indexer {
     this.manifests = new ManifestStore(deps.coordinator);
     this.segments = new SegmentStore(deps.objects);
     this.compactor = new Compactor({ ...deps, manifests: this.manifests, segments: this.segments });
+    this.publisher = new ShardPublisher({
+      ...deps, manifests: this.manifests, segments: this.segments,
+      commitOffset: (tp, offset) => this.consumer?.commit(tp, offset) ?? Promise.resolve(),
+    });
+    this.flushes = new FlushScheduler({ ...deps, shards: () => this.shards.values(), flush: (s) => this.flush(s) });
   }
 
   /** Joins the group and starts indexing. Idempotent. */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.flushes.resume();
     this.unwatch = this.deps.coordinator.watch(shardKeys.requestPrefix(), (key) => {
       const m = /request\/(flush|compact)\/(\d+)$/.exec(key);
       if (m) this.requested[m[1] as 'flush' | 'compact'].add(Number(m[2]));
@@ -92,7 +103,8 @@ export class Indexer {
     await Promise.race([
       (async () => {
         await this.loop;
-        await Promise.all([...this.shards.values()].map((s) => this.flush(s).catch(() => undefined)));
+        await this.flushes.stop();
+        await Promise.all([...this.shards.values()].map((s) => this.publishNow(s).catch(() => undefined)));
       })(),
       deadline,
     ]);
@@ -109,10 +121,12 @@ export class Indexer {
   }
 
   private async run(): Promise<void> {
-    const wait = Math.max(5, Math.min(50, Math.floor(this.deps.config.flushIntervalMs / 2)));
+    const maxWait = Math.max(5, Math.min(50, Math.floor(this.deps.config.flushIntervalMs / 2)));
     while (this.running) {
       try {
-        const records = await this.consumer!.poll(5000, wait);
+        await this.flushes.backpressure();
+        // Wake up when the next buffer becomes due, not a whole wait later.
+        const records = await this.consumer!.poll(5000, this.flushes.msUntilDue(this.deps.now(), maxWait));
         for (const r of records) await this.apply(r);
         await this.tick();
       } catch (err) {
@@ -178,22 +192,26 @@ export class Indexer {
       const key = `${tp.topic}/${tp.partition}`;
       this.pending.delete(key);
       const state = this.shards.get(key);
-      if (state) await this.flush(state).catch(() => undefined);
+      // Out of the map first, so no scheduled flush or compaction starts for it meanwhile.
       this.shards.delete(key);
+      if (state) await this.publishNow(state).catch(() => undefined);
     }
   }
 
   private async apply(r: LogRecord): Promise<void> {
     const state = this.shards.get(`${r.topic}/${r.partition}`);
     if (!state || state.status !== 'active') return;
-    // Offsets at or below the checkpoint are already in segments: re-delivery must not duplicate.
-    if (r.offset <= Math.max(state.checkpoint, state.buffer.lsnMax)) return;
+    // Offsets already buffered or published must not be applied twice when delivered again.
+    if (r.offset <= state.appliedThrough) return;
     let entry: WalEntry = this.codec.decode(r.payload);
-    if (entry.kind === 'claim') {
-      state.claims.push(entry.key);
-      entry = this.codec.decode(await this.deps.objects.get(entry.key));
-    }
-    state.bufferedSince ??= this.deps.now();
+    const claim = entry.kind === 'claim' ? entry.key : null;
+    if (claim !== null) entry = this.codec.decode(await this.deps.objects.get(claim));
+    // After the await: a flush may have sealed the buffer meanwhile, and the claim goes with the rows.
+    if (claim !== null) state.claims.push(claim);
+    state.appliedThrough = r.offset;
+    // The flush deadline counts from the log's append time (the write's acknowledgement), not
+    // from when this indexer got to the record; a clock ahead of ours cannot postpone it.
+    state.bufferedSince ??= Math.min(this.deps.now(), r.timestamp > 0 ? r.timestamp : Infinity);
     if (entry.kind === 'write') state.buffer.addRows(entry.batch, r.offset, r.timestamp);
     else if (entry.kind === 'delete') state.buffer.addTombstones(entry.pks, r.offset);
     else state.buffer.touch(r.offset);
@@ -201,7 +219,6 @@ export class Indexer {
 
   private async tick(): Promise<void> {
     const now = this.deps.now();
-    const cfg = this.deps.config;
     const flushNow = new Set(this.requested.flush);
     const compactNow = new Set(this.requested.compact);
     this.requested.flush.clear();
@@ -210,58 +227,28 @@ export class Indexer {
     await this.retakeFenced(now);
     for (const state of this.shards.values()) {
       if (state.status !== 'active') continue;
-      const id = state.collection.id;
-      const due =
-        state.bufferedSince !== null &&
-        (now - state.bufferedSince >= cfg.flushIntervalMs || state.buffer.rowCount >= cfg.maxBufferRows || flushNow.has(id));
-      if (due) await this.flush(state);
-      else if (state.bufferedSince === null && now - state.lastWatermarkAt >= WATERMARK_EVERY_MS) await this.watermark(state, now);
-      if (compactNow.has(id)) this.compactor.schedule(state, true);
+      if (flushNow.has(state.collection.id)) state.flushRequested = true;
+      if (compactNow.has(state.collection.id)) this.compactor.schedule(state, true);
+    }
+    this.flushes.startDue(now);
+    for (const state of this.shards.values()) {
+      const idle = state.status === 'active' && !state.hasUnpublished && !state.flushing;
+      if (!idle) continue;
+      // Publishes commit offsets at most once a second: the last one of a burst is committed here.
+      this.publisher.commitOffset(state);
+      if (!state.watermarking && now - state.lastWatermarkAt >= WATERMARK_EVERY_MS) this.startWatermark(state, now);
     }
   }
 
-  /** Publishes the buffer as a flat segment. Keeps the buffer on failure (retried next tick). */
+  /** Publishes the shard's buffered records, then lets compaction look at the new segment. */
   private async flush(state: ShardState): Promise<void> {
-    if (state.bufferedSince === null || state.status !== 'active') return;
-    await state.exclusive(async () => {
-      const b = state.buffer;
-      const collection = await this.deps.catalog.collectionById(state.collection.id);
-      if (!collection) {
-        state.status = 'fenced';
-        state.reason = 'collection dropped';
-        return;
-      }
-      state.collection = collection;
-      const cur = state.owned.manifest;
-      const segments = cur.segments.slice();
-      if (!b.isEmpty) {
-        const id = `${b.lsnMin}-${b.lsnMax}-e${cur.epoch}-${this.deps.newId().slice(0, 8)}`;
-        const { ref } = await this.segments.write({
-          collectionId: collection.id, shard: state.shard, id, level: 0, lsnMin: b.lsnMin, lsnMax: b.lsnMax,
-          data: b.build(), fields: collection.fields, now: this.deps.now(),
-        });
-        segments.push(ref);
-      }
-      try {
-        state.owned = await this.manifests.publish(state.owned, {
-          ...cur, checkpoint: b.lsnMax, segments, updatedAt: this.deps.now(),
-        });
-      } catch (err) {
-        if (err instanceof FencedError) {
-          state.status = 'fenced';
-          state.reason = err.message;
-          state.fencedAt = this.deps.now();
-          this.deps.logger.warn('shard fenced; dropping it', { topic: state.tp.topic, shard: state.shard });
-          return;
-        }
-        throw err;
-      }
-      const claims = state.claims;
-      state.resetBuffer();
-      await this.consumer?.commit(state.tp, state.checkpoint + 1).catch(() => undefined);
-      await Promise.all(claims.map((k) => this.deps.objects.delete(k).catch(() => undefined)));
-    });
+    await this.publishNow(state);
     if (state.status === 'active') this.compactor.schedule(state, false);
+  }
+
+  /** Publishes the shard's buffered records after any publish of it already running. */
+  private publishNow(state: ShardState): Promise<void> {
+    return state.exclusive(() => this.publisher.publish(state));
   }
 
   /**
@@ -281,11 +268,22 @@ export class Indexer {
     }
   }
 
-  private async watermark(state: ShardState, asOf: number): Promise<void> {
+  /** Writes a watermark in the background (the log round trip must not hold up consumption). */
+  private startWatermark(state: ShardState, asOf: number): void {
+    state.watermarking = true;
     state.lastWatermarkAt = asOf;
+    void this.watermark(state, asOf)
+      .catch((err: unknown) => this.deps.logger.warn('watermark failed', { shard: state.shard, error: (err as Error).message }))
+      .finally(() => {
+        state.watermarking = false;
+      });
+  }
+
+  private async watermark(state: ShardState, asOf: number): Promise<void> {
     const end = await this.deps.log.latestOffset(state.tp);
-    // Only claim freshness when everything below the sampled end is published.
-    if (end !== state.checkpoint + 1) return;
+    // Only claim freshness when everything below the sampled end is published (the checkpoint
+    // only grows, so reading it after the sample is safe).
+    if (end !== state.checkpoint + 1 || state.status !== 'active') return;
     await this.manifests.writeWatermark(state.collection.id, state.shard, {
       epoch: state.owned.manifest.epoch, endOffset: end, asOf,
     });

@@ -2,6 +2,8 @@
  * Worker-thread body of the Node index builder: builds one usearch HNSW file per message and
  * answers its bytes. Runs off the main thread so serving never stalls during a build.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { VectorColumn } from '../../shared/schema/types.ts';
 import { buildHnswBytes } from '../../shared/vector/hnsw-build.ts';
@@ -16,6 +18,25 @@ export interface BuildRequest {
 }
 
 export type BuildResponse = { id: number; ok: true; bytes: Uint8Array } | { id: number; ok: false; error: string };
+
+/**
+ * Nice value of this thread, which the build threads usearch starts inherit (Linux): builds are
+ * background work and yield the CPU to consumption, flushes and anything else on the machine,
+ * while still using every idle core.
+ */
+const BUILD_NICE = 10;
+
+function lowerPriority(): void {
+  try {
+    // "<pid>/task/<tid>": the id of this thread, which setpriority accepts on Linux.
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, BUILD_NICE);
+  } catch {
+    // Not Linux (no /proc/thread-self), or not permitted: builds run at normal priority.
+  }
+}
+
+lowerPriority();
 
 parentPort?.on('message', (req: BuildRequest) => {
   try {

@@ -32,6 +32,8 @@ export interface ReplicaDeps {
 interface Loaded {
   collection: CollectionInfo;
   shards: ShardReplica[];
+  /** Per shard, the refresh that is queued and has not read the manifest yet (null: none). */
+  queued: Array<Promise<void> | null>;
   state: LoadState;
   ready: Promise<void>;
   unwatch: () => void;
@@ -53,7 +55,7 @@ export class Replica implements ReadTier {
     }
     const shards = Array.from({ length: c.shardsNum }, (_, i) => new ShardReplica(i, this.deps.segments, this.deps.cacheDir));
     const entry: Loaded = {
-      collection: c, shards, state: 'LoadStateLoading', ready: Promise.resolve(), waiters: new Set(),
+      collection: c, shards, queued: shards.map(() => null), state: 'LoadStateLoading', ready: Promise.resolve(), waiters: new Set(),
       unwatch: this.deps.coordinator.watch(shardKeys.manifestPrefix(c.id), (key) => {
         const k = parseShardKey(key);
         if (k && k.collectionId === c.id) void this.refreshShard(entry, k.shard);
@@ -190,12 +192,33 @@ export class Replica implements ReadTier {
     for (const shard of entry.shards) await shard.withSnapshot(fn);
   }
 
-  private async refreshShard(entry: Loaded, shard: number): Promise<void> {
+  /**
+   * Brings one shard up to its current manifest. Refreshes of a shard run one after another (a
+   * slow segment load delays the next), so a change notified while a refresh is queued and has
+   * not read the manifest yet joins that refresh: its read will see the change too. Never rejects.
+   */
+  private refreshShard(entry: Loaded, shard: number): Promise<void> {
+    const queued = entry.queued[shard];
+    if (queued) return queued;
+    const run: Promise<void> = Promise.resolve().then(() => this.runRefresh(entry, shard, run));
+    entry.queued[shard] = run;
+    return run;
+  }
+
+  private async runRefresh(entry: Loaded, shard: number, self: Promise<void>): Promise<void> {
+    const leaveQueue = () => {
+      if (entry.queued[shard] === self) entry.queued[shard] = null;
+    };
     try {
-      await entry.shards[shard].refresh(entry.collection, () => this.deps.manifests.read(entry.collection.id, shard));
+      await entry.shards[shard].refresh(entry.collection, () => {
+        // From here on, a newer change needs a refresh of its own.
+        leaveQueue();
+        return this.deps.manifests.read(entry.collection.id, shard);
+      });
     } catch (err) {
       this.deps.logger.warn('manifest refresh failed; will retry', { collection: entry.collection.id, shard, error: (err as Error).message });
     } finally {
+      leaveQueue();
       for (const w of [...entry.waiters]) w();
     }
   }

@@ -1,17 +1,23 @@
 /**
  * A Coordinator that mirrors what cannot be recomputed into the object store, so a coordinator
  * that loses its data (a Redis FLUSHALL, a lost volume) can be rebuilt (restore.ts):
- *  - after every commit touching `catalog/`, an immutable snapshot of every catalog key;
- *  - after every commit of a shard manifest, that manifest (overwriting the previous copy).
- * The commit resolves only after the backup is written, so anything a client was told about
- * (a created collection, a published segment) is recoverable. Watermarks, requests and leases
- * are transient and not backed up.
+ *  - after every commit touching `catalog/`, an immutable snapshot of every catalog key, written
+ *    before the commit resolves: a created collection or a handed-out id block is never lost;
+ *  - after every commit of a shard manifest, that manifest (overwriting the previous copy),
+ *    written in the background, off the publish path. Per shard the copies are written in commit
+ *    order, one at a time, and a copy that is still waiting is replaced by a newer one, so the
+ *    object store holds the newest manifest one object-store write after its commit (longer
+ *    while the store fails; writes are retried). A restore from a copy that is behind loses
+ *    nothing: its checkpoint is older, so the shard's owner re-reads the rows after it from the
+ *    log, and the segments it names are deleted only 10 minutes after they left a manifest.
+ * Watermarks, requests and leases are transient and not backed up.
  * Before a commit that touches the catalog or a manifest, the generation sentinel is checked
  * (at most once a second): writing into a coordinator that lost its data before it is restored
  * would, for example, restart id sequences and reuse ids.
  */
 import type { CommitOp, Coordinator, ProcessInfo, VersionedValue } from '../ports/coordinator.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import {
   CATALOG_SNAPSHOTS_KEPT, GENERATION_KEY, catalogSnapshotKey, catalogSnapshotPrefix, manifestBackupKey,
 } from './backup-keys.ts';
@@ -32,19 +38,33 @@ export interface ManifestBackup {
 
 /** How long a seen sentinel is trusted before commits check it again, ms. */
 const SENTINEL_TRUST_MS = 1000;
+/** First and longest pause before a failed manifest backup is written again, ms. */
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 2000;
+/** How long close() waits for manifest backups still being written, ms. */
+const CLOSE_DRAIN_MS = 5000;
 
 export class BackedUpCoordinator implements Coordinator {
   private readonly encoder = new TextEncoder();
   private sentinelSeenAt = 0;
   /** Generation read by the last sentinel check; labels the backups written meanwhile. */
   private knownGeneration = 0;
+  /** Manifest backups not written yet: newest body per backup key (null: delete the copy). */
+  private readonly waiting = new Map<string, ManifestBackup | null>();
+  /** The running writer of each backup key (at most one, so copies land in commit order). */
+  private readonly writers = new Map<string, Promise<void>>();
+  private closed = false;
 
-  /** ensureData restores the coordinator from backups when its data is missing (RecoveryGuard.check). */
+  /**
+   * @param ensureData restores the coordinator from backups when its data is missing (RecoveryGuard.check)
+   * @param logger receives failed background backup writes (they are retried)
+   */
   constructor(
     private readonly inner: Coordinator,
     private readonly objects: ObjectStore,
     private readonly ensureData: () => Promise<unknown>,
     private readonly now: () => number = Date.now,
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   get(key: string): Promise<VersionedValue | null> {
@@ -55,22 +75,27 @@ export class BackedUpCoordinator implements Coordinator {
     return this.inner.list(prefix);
   }
 
+  /**
+   * Commits, then backs up: resolves after the catalog snapshot (if the catalog changed) is
+   * stored; manifest copies are queued and written in the background (see the module comment).
+   * Rejects when the commit or the catalog snapshot fails.
+   */
   async commit(ops: CommitOp[]): Promise<Record<string, number>> {
     if (ops.some((o) => o.key.startsWith(CATALOG_PREFIX) || o.key.startsWith(MANIFEST_PREFIX))) await this.checkSentinel();
     const versions = await this.inner.commit(ops);
     const touched = ops.filter((o) => o.kind !== 'check');
-    const tasks: Array<Promise<unknown>> = [];
-    if (touched.some((o) => o.key.startsWith(CATALOG_PREFIX))) tasks.push(this.snapshotCatalog());
     for (const op of touched) {
       if (!op.key.startsWith(MANIFEST_PREFIX)) continue;
-      tasks.push(
-        op.kind === 'put'
-          ? this.put(manifestBackupKey(op.key), { generation: this.generation(), key: op.key, value: op.value } satisfies ManifestBackup)
-          : this.objects.delete(manifestBackupKey(op.key)),
-      );
+      const body = op.kind === 'put' ? { generation: this.generation(), key: op.key, value: op.value } : null;
+      this.queueManifestBackup(manifestBackupKey(op.key), body);
     }
-    await Promise.all(tasks);
+    if (touched.some((o) => o.key.startsWith(CATALOG_PREFIX))) await this.snapshotCatalog();
     return versions;
+  }
+
+  /** Resolves once every manifest backup queued so far is stored (or close() gave up on it). */
+  async flushBackups(): Promise<void> {
+    while (this.writers.size > 0) await Promise.all([...this.writers.values()]);
   }
 
   watch(prefix: string, onChange: (key: string) => void): () => void {
@@ -85,8 +110,41 @@ export class BackedUpCoordinator implements Coordinator {
     return this.inner.liveProcesses();
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  /** Waits (boundedly) for queued manifest backups, then closes the inner coordinator. */
+  async close(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.flushBackups(), new Promise<void>((r) => (timer = setTimeout(r, CLOSE_DRAIN_MS)))]);
+    clearTimeout(timer);
+    this.closed = true;
+    await this.inner.close();
+  }
+
+  private queueManifestBackup(key: string, body: ManifestBackup | null): void {
+    this.waiting.set(key, body);
+    if (this.writers.has(key)) return;
+    const writer = this.writeManifestBackups(key).finally(() => this.writers.delete(key));
+    this.writers.set(key, writer);
+  }
+
+  /** Writes the newest waiting copy of `key` until none waits; retries failures until closed. */
+  private async writeManifestBackups(key: string): Promise<void> {
+    let pause = RETRY_MIN_MS;
+    while (this.waiting.has(key)) {
+      const body = this.waiting.get(key)!;
+      this.waiting.delete(key);
+      try {
+        if (body) await this.put(key, body);
+        else await this.objects.delete(key);
+        pause = RETRY_MIN_MS;
+      } catch (err) {
+        if (this.closed) return;
+        // A newer copy queued meanwhile supersedes this one; otherwise try this one again.
+        if (!this.waiting.has(key)) this.waiting.set(key, body);
+        this.logger.warn('manifest backup failed; retrying', { key, error: (err as Error).message });
+        await new Promise((r) => setTimeout(r, pause));
+        pause = Math.min(RETRY_MAX_MS, pause * 2);
+      }
+    }
   }
 
   private async checkSentinel(): Promise<void> {

@@ -63,7 +63,7 @@ export async function openPorts(config: QuiverConfig, logger: Logger): Promise<P
   const raw = await openCoordinator(config, logger);
   const objects = await openObjects(config, logger);
   const recovery = config.coordinator.kind === 'local' ? null : new RecoveryGuard(raw, objects, logger);
-  const coordinator = recovery ? new BackedUpCoordinator(raw, objects, () => recovery.check()) : raw;
+  const coordinator = recovery ? new BackedUpCoordinator(raw, objects, () => recovery.check(), Date.now, logger) : raw;
   if (recovery) {
     await recovery.check();
     recovery.start();
@@ -80,8 +80,10 @@ export async function openPorts(config: QuiverConfig, logger: Logger): Promise<P
       closed = true;
       recovery?.stop();
       await log.close();
-      await objects.close();
+      // The coordinator first: closing it flushes manifest backups still queued for the object
+      // store.
       await coordinator.close();
+      await objects.close();
     },
   };
 }

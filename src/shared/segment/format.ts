@@ -1,11 +1,13 @@
 /**
- * The immutable segment format. A segment is a folder of files in the object store:
+ * The immutable segment format. A segment is stored either packed in one object (small
+ * segments, see store.ts) or as a folder of files in the object store:
  *   rows.bin        msgpack {pks, partitions, lsns, ts, scalars}: one entry per row
  *   tombstones.bin  msgpack {pks, lsns}: deletes carried by the segment
  *   vec-<fieldId>.bin    raw vectors of one field (VectorColumn bytes, row-major)
  *   hnsw-<fieldId>.usearch  HNSW index of one field (indexed segments only)
  *   meta.json       written last: shape, LSN range and a CRC-32 of every other file.
- * A folder without meta.json is an unfinished write (an orphan) and is never read.
+ * A folder with neither segment.bin nor meta.json is an unfinished write (an orphan) and is
+ * never read.
  */
 import { Packr } from 'msgpackr';
 import type { MetricType, PrimaryKey, Quantization, VectorColumn } from '../schema/types.ts';

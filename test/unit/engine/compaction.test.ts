@@ -64,6 +64,17 @@ describe('pickCompaction', () => {
     assert.deepEqual(pickCompaction(manifest([ref('a', 0, 150), ref('x', 1, 1000)]), settings)?.map((s) => s.id), ['a']);
   });
 
+  it('merges small flat segments without rewriting earlier merges, then indexes all flat rows', () => {
+    // hnswMinRows 100 / l0MergeCount 3: flat segments below 33.3 rows are small.
+    const merged = ref('m', 0, 40);
+    const m = manifest([merged, ref('a', 0, 5), ref('b', 0, 5)]);
+    assert.equal(pickCompaction(m, settings), null, 'two small ones are not enough; the merged one does not count');
+    const m2 = manifest([merged, ref('a', 0, 5), ref('b', 0, 5), ref('c', 0, 5)]);
+    assert.deepEqual(pickCompaction(m2, settings)?.map((s) => s.id), ['a', 'b', 'c']);
+    const m3 = manifest([merged, ref('n', 0, 45), ref('a', 0, 15)]);
+    assert.deepEqual(pickCompaction(m3, settings)?.map((s) => s.id), ['m', 'n', 'a'], 'flat rows reached hnswMinRows');
+  });
+
   it('merges indexed segments of one size tier', () => {
     const m = manifest([ref('x', 1, 1000), ref('y', 1, 1100), ref('z', 1, 100_000)]);
     assert.deepEqual(pickCompaction(m, settings)?.map((s) => s.id), ['x', 'y']);

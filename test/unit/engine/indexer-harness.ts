@@ -46,7 +46,11 @@ function indexerConfig() {
   return { ...configSchema.parse({}).indexer, flushIntervalMs: 30, hnswMinRows: 1_000_000, l0MergeCount: 1000 };
 }
 
-export async function openHarness(shards = 2): Promise<Harness> {
+/**
+ * @param shards shards of the collection
+ * @param indexerObjects wraps the object store the indexers use (e.g. to slow down or count puts)
+ */
+export async function openHarness(shards = 2, indexerObjects: (o: ObjectStore) => ObjectStore = (o) => o): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-indexer-'));
   const log = await openEmbeddedLog({ path: join(dir, 'log'), syncMode: 'none' });
   const objects = await openFsObjectStore({ root: join(dir, 'objects') });
@@ -68,7 +72,7 @@ export async function openHarness(shards = 2): Promise<Harness> {
     log, objects, coordinator, catalog, manifests, segments, collection, writer,
     newIndexer: (overrides = {}) => {
       const ix = new Indexer({
-        log, objects, coordinator, catalog, builder: noBuilds, config: { ...indexerConfig(), ...overrides },
+        log, objects: indexerObjects(objects), coordinator, catalog, builder: noBuilds, config: { ...indexerConfig(), ...overrides },
         topicPrefix: 'quiver.', logger: silentLogger, now: () => Date.now(), newId: randomUUID,
       });
       indexers.push(ix);

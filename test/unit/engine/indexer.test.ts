@@ -1,6 +1,36 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import type { ObjectStore } from '../../../src/shared/ports/object-store.ts';
 import { eventually, openHarness, type Harness } from './indexer-harness.ts';
+
+/** Delays every segment put by `ms` and records how many shards had one running at once. */
+function slowSegmentPuts(ms: number) {
+  const running = new Map<string, number>();
+  const seen = { maxShards: 0 };
+  const wrap = (o: ObjectStore): ObjectStore => ({
+    ...o,
+    put: async (key, body, opts) => {
+      const shard = /shards\/(\d+)\/segments\//.exec(key)?.[1];
+      if (shard === undefined) return o.put(key, body, opts);
+      running.set(shard, (running.get(shard) ?? 0) + 1);
+      seen.maxShards = Math.max(seen.maxShards, running.size);
+      try {
+        await new Promise((r) => setTimeout(r, ms));
+        return await o.put(key, body, opts);
+      } finally {
+        const n = running.get(shard)! - 1;
+        if (n === 0) running.delete(shard);
+        else running.set(shard, n);
+      }
+    },
+    get: (k, r) => o.get(k, r),
+    head: (k) => o.head(k),
+    list: (p) => o.list(p),
+    delete: (k) => o.delete(k),
+    close: () => o.close(),
+  });
+  return { wrap, seen };
+}
 
 describe('indexer', () => {
   let h: Harness | null = null;
@@ -67,5 +97,22 @@ describe('indexer', () => {
     assert.ok(await eventually(async () => ix.status()[0]?.status === 'retention-gap'), JSON.stringify(ix.status()));
     assert.match(ix.status()[0].reason, /retention/);
     assert.deepEqual(await checkpoints(h), [-1], 'nothing was skipped or published');
+  });
+
+  it('flushes shards concurrently and keeps consuming while a flush runs', async () => {
+    const slow = slowSegmentPuts(150);
+    h = await openHarness(4, slow.wrap);
+    const ix = h.newIndexer();
+    ix.start();
+    await eventually(async () => ix.status().length === 4);
+    // Writes keep arriving while flushes are in flight: each lands in exactly one segment.
+    for (let i = 0; i < 20; i++) {
+      await h.write(i * 40, i * 40 + 40);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    assert.ok(await eventually(() => caughtUp(h!)), 'caught up');
+    assert.ok(slow.seen.maxShards >= 2, `segment writes of several shards overlapped (at most ${slow.seen.maxShards} did)`);
+    const keys = (await Promise.all([0, 1, 2, 3].map((s) => h!.storedKeys(s)))).flat().sort((a, b) => a - b);
+    assert.deepEqual(keys, Array.from({ length: 800 }, (_, i) => i));
   });
 });

@@ -7,7 +7,8 @@ import { openFsObjectStore } from '../../../src/shared/adapters/fs/fs-object-sto
 import { openLocalCoordinator } from '../../../src/shared/adapters/local-coordinator/local-coordinator.ts';
 import { silentLogger } from '../../../src/shared/logger.ts';
 import { BackedUpCoordinator } from '../../../src/shared/recovery/backed-up-coordinator.ts';
-import { GENERATION_KEY } from '../../../src/shared/recovery/backup-keys.ts';
+import { GENERATION_KEY, manifestBackupKey } from '../../../src/shared/recovery/backup-keys.ts';
+import type { ObjectStore } from '../../../src/shared/ports/object-store.ts';
 import { RecoveryGuard, ensureCoordinatorData } from '../../../src/shared/recovery/restore.ts';
 
 describe('coordinator backup and restore', () => {
@@ -28,7 +29,7 @@ describe('coordinator backup and restore', () => {
     await c.commit([{ kind: 'put', key: 'shard/manifest/1/0', value: '{"checkpoint":7}' }]);
     await c.commit([{ kind: 'put', key: 'shard/manifest/1/0', value: '{"checkpoint":9}' }]);
     await c.commit([{ kind: 'put', key: 'shard/watermark/1/0', value: 'transient' }]);
-    await first.close();
+    await c.close();
 
     // A coordinator that lost everything (a new, empty store) over the same object store.
     const second = await openLocalCoordinator({ path: join(dir, 'c2') });
@@ -60,6 +61,49 @@ describe('coordinator backup and restore', () => {
     await assert.rejects(wrapped.commit([{ kind: 'put', key: 'catalog/seq/id', value: '1001', expectedVersion: null }]));
     assert.equal((await second.get('catalog/seq/id'))?.value, String(1005 + 1_000_000));
     await second.close();
+    await objects.close();
+  });
+
+  it('writes manifest backups off the commit path, newest last, retrying failures', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'quiver-recovery-'));
+    dirs.push(dir);
+    const objects = await openFsObjectStore({ root: join(dir, 'objects') });
+    const inner = await openLocalCoordinator({ path: join(dir, 'c1') });
+    const guard = new RecoveryGuard(inner, objects, silentLogger);
+    await guard.check();
+    // Manifest backup puts wait for `release`; the first one fails once.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const written: string[] = [];
+    let failed = false;
+    const slow: ObjectStore = {
+      ...objects,
+      put: async (key, body, o) => {
+        if (!key.includes('/manifests/')) return objects.put(key, body, o);
+        await gate;
+        if (!failed) {
+          failed = true;
+          throw new Error('injected failure');
+        }
+        written.push(JSON.parse(new TextDecoder().decode(body)).value);
+        return objects.put(key, body, o);
+      },
+      get: (k, r) => objects.get(k, r),
+      head: (k) => objects.head(k),
+      list: (p) => objects.list(p),
+      delete: (k) => objects.delete(k),
+      close: () => objects.close(),
+    };
+    const c = new BackedUpCoordinator(inner, slow, () => guard.check());
+    for (let i = 1; i <= 5; i++) await c.commit([{ kind: 'put', key: 'shard/manifest/1/0', value: `{"checkpoint":${i}}` }]);
+    assert.deepEqual(written, [], 'commits resolved before any backup was stored');
+    release();
+    await c.flushBackups();
+    assert.equal(written[written.length - 1], '{"checkpoint":5}', 'the newest manifest is written last');
+    assert.ok(written.length <= 2, `copies waiting behind a running write are replaced by newer ones: ${written}`);
+    const stored = JSON.parse(new TextDecoder().decode(await objects.get(manifestBackupKey('shard/manifest/1/0'))));
+    assert.equal(stored.value, '{"checkpoint":5}');
+    await c.close();
     await objects.close();
   });
 });
