@@ -23,7 +23,7 @@ import type { SuiteOptions, SuiteResult } from '../run-suite.ts';
 import { encodeInserts, readCollection } from '../wal-records.ts';
 import { buildClusterResult, type ClusterMeasurements, type ClusterSettings } from './cluster-report.ts';
 import { farRowsBody, farVectors, measureVisibility } from './cluster-latency.ts';
-import { insertBodies } from './standalone.ts';
+import { datasetDefaults, insertBodies } from './standalone.ts';
 import { searchBodies } from './standalone-search.ts';
 
 /** Resolved parameters of one run. */
@@ -65,17 +65,10 @@ export interface ClusterParams {
 
 /** Defaults, overridden by the options. */
 export function clusterParams(o: SuiteOptions): ClusterParams {
-  const quick = o.quick ?? false;
-  const queries = o.queries ?? (quick ? 100 : 1000);
+  const base = datasetDefaults(o, 50_000);
+  const { quick, queries } = base;
   return {
-    quick,
-    rows: o.rows ?? (quick ? 5000 : 50_000),
-    dim: o.dim ?? 128,
-    queries,
-    clusters: 100,
-    seed: 20_240_917,
-    k: 10,
-    hnsw: { M: 16, efConstruction: 128 },
+    ...base,
     shards: 4,
     proxies: 2,
     indexers: 2,

@@ -40,19 +40,31 @@ export interface StandaloneParams {
   idleTimeoutMs: number;
 }
 
-/** Defaults, overridden by the options. */
-export function standaloneParams(o: SuiteOptions): StandaloneParams {
+/**
+ * Dataset and index defaults the standalone and cluster suites share, overridden by the
+ * options: `fullRows` stored vectors (5,000 in quick runs), 128-d, 1,000 queries (100 quick),
+ * a 100-cluster mixture, k = 10, HNSW M=16/efConstruction=128.
+ */
+export function datasetDefaults(o: SuiteOptions, fullRows: number) {
   const quick = o.quick ?? false;
-  const queries = o.queries ?? (quick ? 100 : 1000);
   return {
     quick,
-    rows: o.rows ?? (quick ? 5000 : 100_000),
+    rows: o.rows ?? (quick ? 5000 : fullRows),
     dim: o.dim ?? 128,
-    queries,
+    queries: o.queries ?? (quick ? 100 : 1000),
     clusters: 100,
     seed: 20_240_917,
     k: 10,
     hnsw: { M: 16, efConstruction: 128 },
+  };
+}
+
+/** Defaults, overridden by the options. */
+export function standaloneParams(o: SuiteOptions): StandaloneParams {
+  const base = datasetDefaults(o, 100_000);
+  const { quick, queries } = base;
+  return {
+    ...base,
     efs: quick ? [16, 64, 256] : [16, 32, 64, 128, 256],
     clients: [1, 8],
     batch: 1000,

@@ -47,3 +47,22 @@ export async function startCluster(env: Record<string, string>, proxies: number,
   }
   return c;
 }
+
+/**
+ * The collections/create body the multi-process tests share: Int64 `id`, FloatVector `vector`
+ * of `dim`, VarChar `payload` (64), HNSW/L2 and four shards, so rows spread over both indexers.
+ */
+export function payloadCollectionBody(collectionName: string, dim: number): Record<string, unknown> {
+  return {
+    collectionName,
+    schema: {
+      fields: [
+        { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+        { fieldName: 'vector', dataType: 'FloatVector', elementTypeParams: { dim } },
+        { fieldName: 'payload', dataType: 'VarChar', elementTypeParams: { max_length: 64 } },
+      ],
+    },
+    indexParams: [{ fieldName: 'vector', metricType: 'L2', indexType: 'HNSW', params: { M: 16, efConstruction: 100 } }],
+    params: { shardsNum: 4 },
+  };
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type Cluster } from '../helpers/cluster.ts';
+import { payloadCollectionBody, startCluster, type Cluster } from '../helpers/cluster.ts';
 import { milvus } from '../helpers/quiver-process.ts';
 import { isolatedClusterEnv } from '../helpers/services-env.ts';
 
@@ -68,18 +68,7 @@ describe('cluster on Kafka, S3 and Redis', () => {
 
   it('serves a write through proxy A to a Strong search through proxy B', async () => {
     const [a, b] = cluster.proxies;
-    const created = await milvus(a.url, 'collections/create', {
-      collectionName: COLLECTION,
-      schema: {
-        fields: [
-          { fieldName: 'id', dataType: 'Int64', isPrimary: true },
-          { fieldName: 'vector', dataType: 'FloatVector', elementTypeParams: { dim: DIM } },
-          { fieldName: 'payload', dataType: 'VarChar', elementTypeParams: { max_length: 64 } },
-        ],
-      },
-      indexParams: [{ fieldName: 'vector', metricType: 'L2', indexType: 'HNSW', params: { M: 16, efConstruction: 100 } }],
-      params: { shardsNum: 4 },
-    });
+    const created = await milvus(a.url, 'collections/create', payloadCollectionBody(COLLECTION, DIM));
     assert.equal(created.code, 0, JSON.stringify(created));
     const rows = Array.from({ length: 400 }, (_, i) => rowFor(i));
     const ins = await milvus(a.url, 'entities/insert', { collectionName: COLLECTION, data: rows });

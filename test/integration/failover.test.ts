@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type Cluster } from '../helpers/cluster.ts';
+import { payloadCollectionBody, startCluster, type Cluster } from '../helpers/cluster.ts';
 import { freePort, startNginx, type Nginx } from '../helpers/nginx.ts';
 import { isolatedClusterEnv } from '../helpers/services-env.ts';
 import { Workload, type Call, type Phase } from '../helpers/failover-workload.ts';
@@ -58,18 +58,7 @@ describe('proxy failover behind nginx', () => {
 
   it('keeps serving through the balancer while proxies die, and loses nothing', async () => {
     const call: Call = (path, body) => callThrough(nginx.url, path, body);
-    const created = await call('collections/create', {
-      collectionName: COLLECTION,
-      schema: {
-        fields: [
-          { fieldName: 'id', dataType: 'Int64', isPrimary: true },
-          { fieldName: 'vector', dataType: 'FloatVector', elementTypeParams: { dim: DIM } },
-          { fieldName: 'payload', dataType: 'VarChar', elementTypeParams: { max_length: 64 } },
-        ],
-      },
-      indexParams: [{ fieldName: 'vector', metricType: 'L2', indexType: 'HNSW', params: { M: 16, efConstruction: 100 } }],
-      params: { shardsNum: 4 },
-    });
+    const created = await call('collections/create', payloadCollectionBody(COLLECTION, DIM));
     assert.equal(created.json?.code, 0, JSON.stringify(created));
 
     workload = new Workload({ call, collection: COLLECTION, rowFor, writers: 2, searchers: 1 });
