@@ -20,7 +20,7 @@ const RUNTIME_AGNOSTIC_MESSAGE =
 /** Files that must run on Node and on Workers alike. */
 const RUNTIME_AGNOSTIC_FILES = [
   'src/proxy/**',
-  'src/shared/{ports,schema,filter,catalog,manifest,wal}/**',
+  'src/shared/{ports,schema,filter,catalog,manifest,wal,ops}/**',
   'src/shared/errors.ts',
   'src/shared/config/schema.ts',
 ];
@@ -37,6 +37,7 @@ const NODE_BUILTINS = [
 /** Packages that need Node (native addons or node-only APIs). */
 const NODE_ONLY_PACKAGES = [
   'usearch', 'lmdb', '@hono/node-server', '@confluentinc/kafka-javascript', 'ioredis',
+  'prom-client', 'pino',
 ];
 
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -108,7 +109,7 @@ export default defineConfig([
   // House rule: runtime-agnostic code never touches node-only modules or globals.
   {
     files: RUNTIME_AGNOSTIC_FILES,
-    ignores: [...NODE_ONLY_PROXY_FILES, 'src/proxy/entry-worker.ts'],
+    ignores: [...NODE_ONLY_PROXY_FILES, 'src/proxy/entry-worker.ts', 'src/proxy/edge/entry-worker.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -120,12 +121,21 @@ export default defineConfig([
   // The Workers composition root wires in the adapters that run on Workers (HTTP bridge, object
   // store over fetch), so it may import adapters, but still nothing node-only.
   {
-    files: ['src/proxy/entry-worker.ts'],
+    files: ['src/proxy/entry-worker.ts', 'src/proxy/edge/entry-worker.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [...nodeOnlyImportPatterns, replicaImportPattern] },
       ],
+      'no-restricted-globals': ['error', ...nodeOnlyGlobals],
+    },
+  },
+
+  // Adapters the Worker composes must run on workerd too: web APIs only.
+  {
+    files: ['src/shared/adapters/{kafka-bridge,s3-fetch,object-store-coordinator}/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: nodeOnlyImportPatterns }],
       'no-restricted-globals': ['error', ...nodeOnlyGlobals],
     },
   },

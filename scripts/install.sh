@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-packages=(build-essential python3 python3-venv python3-pip pkg-config libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev nginx)
+packages=(build-essential python3 python3-venv python3-pip pkg-config libssl-dev libsasl2-dev zlib1g-dev libzstd-dev liblz4-dev nginx chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

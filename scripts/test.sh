@@ -9,6 +9,9 @@
 #   scripts/test.sh e2e          end-to-end tests over HTTP
 #   scripts/test.sh integration  tests on real Kafka, S3 and Redis (starts them when not running)
 #   scripts/test.sh fuzz         schemathesis against a standalone server (scripts/fuzz.sh)
+#   scripts/test.sh infra        offline validation of the Dockerfile, compose stack and Helm chart
+#                                (scripts/validate-infra.sh, then test/infra; the first run installs
+#                                helm, kubeconform and schemas into .cache/infra, 5-15 minutes)
 #   scripts/test.sh FILE...      only these test files
 #
 # Stops at the first failing step and exits non-zero.
@@ -97,6 +100,11 @@ case "${1:-all}" in
     run_tests "${integration_files[@]}"
     ;;
   fuzz) fuzz ;;
-  -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  infra)
+    section "infra: scripts/validate-infra.sh"
+    bash scripts/validate-infra.sh
+    run_tests test/infra/**/*.test.ts
+    ;;
+  -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) run_tests "$@" ;;
 esac

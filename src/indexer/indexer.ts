@@ -14,13 +14,18 @@ import type { Logger } from '../shared/logger.ts';
 import type { Coordinator } from '../shared/ports/coordinator.ts';
 import { OffsetOutOfRangeError, type Log, type LogConsumer, type LogRecord, type TopicPartition } from '../shared/ports/log.ts';
 import type { ObjectStore } from '../shared/ports/object-store.ts';
+import { noopMetrics, type IndexerMetrics, type IndexerShardSample } from '../shared/observability/metrics.ts';
+import type { NotReady } from '../shared/observability/readiness.ts';
 import { SegmentStore } from '../shared/segment/store.ts';
 import { WalCodec, type WalEntry } from '../shared/wal/entry.ts';
 import type { IndexBuilder } from './build/index-builder.ts';
 import { Compactor } from './compaction/compactor.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
+import { shardProblems, sampleShards } from './indexer-health.ts';
 import { ShardPublisher } from './publisher.ts';
+import { gapReason, parseAcceptedGaps, resumePoint } from './retention-gap.ts';
 import { ShardState } from './shard-state.ts';
+import { startWatermark } from './watermark.ts';
 
 export interface IndexerDeps {
   log: Log;
@@ -33,6 +38,8 @@ export interface IndexerDeps {
   logger: Logger;
   now(): number;
   newId(): string;
+  /** Flush, compaction, fencing and retention-gap instrumentation; default none. */
+  metrics?: IndexerMetrics;
 }
 
 /** Consumer group of the indexers of one deployment (deployments are told apart by topic prefix). */
@@ -62,8 +69,13 @@ export class Indexer {
   private loop: Promise<void> | null = null;
   private running = false;
   private unwatch: (() => void) | null = null;
+  private readonly metrics: IndexerMetrics;
+  /** Shards whose retention gap the operator accepted: "collectionId/shard" → highest resume offset. */
+  private readonly acceptedGaps: Map<string, number>;
 
   constructor(private readonly deps: IndexerDeps) {
+    this.metrics = deps.metrics ?? noopMetrics;
+    this.acceptedGaps = parseAcceptedGaps(deps.config.acceptRetentionGap ?? '');
     this.manifests = new ManifestStore(deps.coordinator);
     this.segments = new SegmentStore(deps.objects);
     this.compactor = new Compactor({ ...deps, manifests: this.manifests, segments: this.segments });
@@ -114,10 +126,20 @@ export class Indexer {
   }
 
   /** Owned shards and their state, for health and tests. */
-  status(): Array<{ topic: string; shard: number; checkpoint: number; status: string; reason: string }> {
+  status(): Array<{ topic: string; collection: number; shard: number; checkpoint: number; status: string; reason: string }> {
     return [...this.shards.values()].map((s) => ({
-      topic: s.tp.topic, shard: s.shard, checkpoint: s.checkpoint, status: s.status, reason: s.reason,
+      topic: s.tp.topic, collection: s.collection.id, shard: s.shard, checkpoint: s.checkpoint, status: s.status, reason: s.reason,
     }));
+  }
+
+  /** Owned shards that cannot progress without an operator (retention gaps), for readiness. */
+  notReady(): NotReady[] {
+    return shardProblems(this.shards.values());
+  }
+
+  /** Checkpoint, log end offset and segments of every owned shard, for metrics. Never rejects. */
+  sampleShards(): Promise<IndexerShardSample[]> {
+    return sampleShards(this.deps.log, this.shards.values());
   }
 
   private async run(): Promise<void> {
@@ -140,15 +162,28 @@ export class Indexer {
     }
   }
 
-  /** The log lost records this shard has not indexed yet: stop the shard, loudly, never skip. */
+  /**
+   * The log lost records this shard has not indexed yet: stop the shard, loudly, never skip.
+   * What it already consumed is still published first (those records are gone from the log), so
+   * an accepted loss covers only what retention really removed.
+   */
   private stopForGap(err: OffsetOutOfRangeError): void {
     const state = this.shards.get(`${err.partition.topic}/${err.partition.partition}`);
-    if (state) {
-      state.status = 'retention-gap';
-      state.reason = `log holds offsets ${err.earliest}..${err.latest - 1}, the shard needs ${err.position}`;
-    }
+    const collection = state?.collection.id ?? Number(err.partition.topic.slice(this.deps.topicPrefix.length));
+    const reason = gapReason(collection, err.partition.partition, err.position, err.earliest, err.latest);
     this.deps.logger.error('shard stopped: retention gap', {
-      topic: err.partition.topic, shard: err.partition.partition, position: err.position, earliest: err.earliest,
+      topic: err.partition.topic, shard: err.partition.partition, position: err.position, earliest: err.earliest, reason,
+    });
+    if (!state || state.status !== 'active') return;
+    this.metrics.retentionGap({ collection, shard: state.shard }, true);
+    const stop = () => {
+      if (state.status !== 'active') return;
+      state.status = 'retention-gap';
+      state.reason = reason;
+    };
+    void this.publishNow(state).then(stop, (e: unknown) => {
+      this.deps.logger.warn('publishing before a retention-gap stop failed', { shard: state.shard, error: (e as Error).message });
+      stop();
     });
   }
 
@@ -171,14 +206,13 @@ export class Indexer {
         return;
       }
       this.pending.delete(key);
-      const owned = await this.manifests.acquire(collectionId, tp.partition, this.deps.now());
+      const acquired = await this.manifests.acquire(collectionId, tp.partition, this.deps.now());
+      const { owned, next, gap } = await resumePoint({ ...this.deps, manifests: this.manifests, accepted: this.acceptedGaps }, tp, acquired);
       const state = new ShardState(tp, collection, owned);
-      const next = owned.manifest.checkpoint + 1;
-      const earliest = await this.deps.log.earliestOffset(tp);
-      if (earliest > next) {
+      if (gap !== null) {
         state.status = 'retention-gap';
-        state.reason = `log retention removed offsets ${next}..${earliest - 1} before they were indexed`;
-        this.deps.logger.error('shard stopped: retention gap', { topic: tp.topic, shard: tp.partition, next, earliest });
+        state.reason = gap;
+        this.metrics.retentionGap({ collection: collectionId, shard: tp.partition }, true);
       } else {
         this.consumer!.seek(tp, next);
       }
@@ -236,13 +270,20 @@ export class Indexer {
       if (!idle) continue;
       // Publishes commit offsets at most once a second: the last one of a burst is committed here.
       this.publisher.commitOffset(state);
-      if (!state.watermarking && now - state.lastWatermarkAt >= WATERMARK_EVERY_MS) this.startWatermark(state, now);
+      if (!state.watermarking && now - state.lastWatermarkAt >= WATERMARK_EVERY_MS) startWatermark({ ...this.deps, manifests: this.manifests }, state, now);
     }
   }
 
   /** Publishes the shard's buffered records, then lets compaction look at the new segment. */
   private async flush(state: ShardState): Promise<void> {
-    await this.publishNow(state);
+    const started = this.deps.now();
+    let ok = false;
+    try {
+      await this.publishNow(state);
+      ok = true;
+    } finally {
+      this.metrics.flushed({ collection: state.collection.id, shard: state.shard }, (this.deps.now() - started) / 1000, ok);
+    }
     if (state.status === 'active') this.compactor.schedule(state, false);
   }
 
@@ -266,26 +307,5 @@ export class Indexer {
       this.shards.delete(key);
       await this.take(state.tp);
     }
-  }
-
-  /** Writes a watermark in the background (the log round trip must not hold up consumption). */
-  private startWatermark(state: ShardState, asOf: number): void {
-    state.watermarking = true;
-    state.lastWatermarkAt = asOf;
-    void this.watermark(state, asOf)
-      .catch((err: unknown) => this.deps.logger.warn('watermark failed', { shard: state.shard, error: (err as Error).message }))
-      .finally(() => {
-        state.watermarking = false;
-      });
-  }
-
-  private async watermark(state: ShardState, asOf: number): Promise<void> {
-    const end = await this.deps.log.latestOffset(state.tp);
-    // Only claim freshness when everything below the sampled end is published (the checkpoint
-    // only grows, so reading it after the sample is safe).
-    if (end !== state.checkpoint + 1 || state.status !== 'active') return;
-    await this.manifests.writeWatermark(state.collection.id, state.shard, {
-      epoch: state.owned.manifest.epoch, endOffset: end, asOf,
-    });
   }
 }

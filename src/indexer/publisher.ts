@@ -11,6 +11,7 @@ import type { Logger } from '../shared/logger.ts';
 import { FencedError, type ManifestStore } from '../shared/manifest/manifest.ts';
 import type { TopicPartition } from '../shared/ports/log.ts';
 import type { ObjectStore } from '../shared/ports/object-store.ts';
+import type { IndexerMetrics } from '../shared/observability/metrics.ts';
 import type { SegmentStore } from '../shared/segment/store.ts';
 import type { ShardState } from './shard-state.ts';
 
@@ -29,6 +30,8 @@ export interface PublisherDeps {
   newId(): string;
   /** Tells the log group where the shard resumes (offset = checkpoint + 1); best effort. */
   commitOffset(tp: TopicPartition, offset: number): Promise<void>;
+  /** Counts fenced publications. */
+  metrics?: Pick<IndexerMetrics, 'fenced'>;
 }
 
 export class ShardPublisher {
@@ -80,6 +83,7 @@ export class ShardPublisher {
         state.status = 'fenced';
         state.reason = err.message;
         state.fencedAt = this.deps.now();
+        this.deps.metrics?.fenced({ collection: state.collection.id, shard: state.shard });
         this.deps.logger.warn('shard fenced; dropping it', { topic: state.tp.topic, shard: state.shard });
         return;
       }

@@ -2,8 +2,11 @@
  * The HTTP application: Milvus RESTful API v2 on Hono. Runtime-agnostic — it gets its services
  * injected and imports nothing node-only, so the same app runs on Node and on Workers.
  */
-import { Hono } from 'hono';
-import { ErrorCode, QuiverError } from '../shared/errors.ts';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { ErrorCode, QuiverError, unavailable } from '../shared/errors.ts';
+import { CoordinatorUnavailableError } from '../shared/ports/coordinator.ts';
+import { LogError } from '../shared/ports/log.ts';
+import { ObjectStoreUnavailableError } from '../shared/ports/object-store.ts';
 import { DEFAULT_DATABASE } from '../shared/schema/types.ts';
 import { defaultAccessControl, type AccessControl } from './auth/access-control.ts';
 import { parseBody, parseJsonBody } from './body.ts';
@@ -18,6 +21,12 @@ function errorBody(err: unknown): { status: number; body: { code: number; messag
   if (err instanceof QuiverError) {
     return { status: err.httpStatus, body: { code: err.code, message: err.message } };
   }
+  // A backend outage that reached here untranslated (Redis restarting under a catalog read, say)
+  // is still an outage: the client must get the retryable 2201, not 65535 "internal error".
+  if (err instanceof CoordinatorUnavailableError || err instanceof ObjectStoreUnavailableError || (err instanceof LogError && err.kind === 'unavailable')) {
+    const e = unavailable('backend', err);
+    return { status: e.httpStatus, body: { code: e.code, message: e.message } };
+  }
   const message = err instanceof Error ? err.message : String(err);
   return { status: 500, body: { code: ErrorCode.Unexpected, message: `internal error: ${message}` } };
 }
@@ -31,6 +40,8 @@ function deadlineFrom(header: string | undefined, now: number, fallbackMs: numbe
 export interface AppOptions {
   /** How request bodies are read; default: through the web `Request` (works everywhere). */
   readBody?: BodyReader;
+  /** Runs before every route (request ids, metrics, access logs), in order. */
+  middleware?: MiddlewareHandler[];
 }
 
 /** Services without access control get auth off and the default limits. */
@@ -49,6 +60,7 @@ export function newApp(given: ProxyServices, routes: RouteDef[] = allRoutes, opt
   const readBody = options.readBody ?? readWebBody;
   const services = withAccess(given);
   const { auth } = services;
+  for (const m of options.middleware ?? []) app.use('*', m);
 
   for (const route of routes) {
     app.post(route.path, async (c) => {

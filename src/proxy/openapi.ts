@@ -110,9 +110,9 @@ export function bodySchema(route: RouteDef): Json {
   return schema;
 }
 
-/** `collections/create` from `/v2/vectordb/collections/create`. */
+/** `collections/create` from `/v2/vectordb/collections/create` (`status` from `/v2/quiver/status`). */
 function shortName(path: string): string {
-  return path.replace(/^\/v2\/vectordb\//, '');
+  return path.replace(/^\/v2\/(?:vectordb|quiver)\//, '');
 }
 
 function operation(route: RouteDef): Json {

@@ -3,6 +3,12 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * Runs fn with `fields` added to every line logged while it runs, including from code called
+   * asynchronously on its behalf (e.g. the request id of an HTTP request). Optional: loggers
+   * without async context support leave it out and callers then just run fn.
+   */
+  scope?<T>(fields: Record<string, unknown>, fn: () => T): T;
 }
 
 /** Field names whose values are credentials; matched case-insensitively anywhere in the name. */

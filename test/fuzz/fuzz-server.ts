@@ -4,8 +4,14 @@
  * schemathesis found a failure (any 5xx, an undocumented status, a body that is not the
  * envelope), when the run overran its time bound, or when the server died or stopped answering.
  *
+ * The server runs with authentication on: the broad and deep passes send the root user's
+ * credentials (so they reach every handler, as with auth off, and exercise the auth layer on every
+ * request), and a short anonymous pass sends none, where every answer must still be a
+ * documented one and no request may crash the server (schemathesis reports how many operations
+ * answered only 401/403; test/e2e/auth.test.ts asserts the 401s themselves).
+ *
  * Environment: SCHEMATHESIS (the CLI to run, required), FUZZ_MAX_EXAMPLES (per operation and
- * phase, default 20), FUZZ_TIME_LIMIT_S (hard bound on both passes together, default 270),
+ * phase, default 20), FUZZ_TIME_LIMIT_S (hard bound on all passes together, default 300),
  * FUZZ_SEED (reproduce a run; random by default), FUZZ_REPORT_DIR (keep the reports there).
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +23,10 @@ import { DESTRUCTIVE_OPERATIONS, seedCollections, steerTowardsSeeds } from './se
 
 const schemathesis = process.env.SCHEMATHESIS;
 const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 20);
-const timeLimitS = Number(process.env.FUZZ_TIME_LIMIT_S ?? 270);
+const timeLimitS = Number(process.env.FUZZ_TIME_LIMIT_S ?? 300);
+/** The fuzzed server's root password (a throwaway server in a temporary directory). */
+const ROOT_PASSWORD = 'fuzz-root-Pass-1';
+const ROOT_AUTH = `Authorization: Bearer root:${ROOT_PASSWORD}`;
 const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
 
 /** Runs the CLI with inherited output; resolves with its exit code, or 'timeout'. */
@@ -62,24 +71,34 @@ async function main(): Promise<number> {
     server = await startStandaloneProcess(join(dir, 'data'), {
       // A consistency wait that cannot finish answers 408 well before the client gives up.
       QUIVER_REQUEST_TIMEOUT_MS: '10000',
+      QUIVER_AUTH_ENABLED: 'true',
+      QUIVER_AUTH_ROOT_PASSWORD: ROOT_PASSWORD,
+      // The fewest hash iterations allowed: every credentialed request verifies the password.
+      QUIVER_AUTH_PASSWORD_HASH_ITERATIONS: '10000',
     });
-    const res = await fetch(`${server.url}/v2/openapi.json`);
+    const rootHeaders = { authorization: `Bearer root:${ROOT_PASSWORD}` };
+    const res = await fetch(`${server.url}/v2/openapi.json`, { headers: rootHeaders });
     if (!res.ok) throw new Error(`GET /v2/openapi.json answered ${res.status}`);
     const doc = (await res.json()) as Record<string, unknown>;
-    const seeds = await seedCollections((path, body) => milvus(server!.url, path, body));
+    const seeds = await seedCollections((path, body) => milvus(server!.url, path, body, rootHeaders));
     // Broad: the document as served, valid and invalid bodies alike (names, types, headers).
     // Deep: steered towards the seeded collections, valid bodies only, so the random values land
     // in filters, searches, writes and the management code behind them.
+    // Anonymous: no credentials, few examples (every answer is the auth layer's).
     const passes = [
-      { name: 'broad', doc, mode: 'all', exclude: [] as string[] },
-      { name: 'deep', doc: steerTowardsSeeds(doc, seeds), mode: 'positive', exclude: ['--exclude-path-regex', DESTRUCTIVE_OPERATIONS] },
+      { name: 'broad', doc, mode: 'all', extra: ['-H', ROOT_AUTH], examples: maxExamples },
+      {
+        name: 'deep', doc: steerTowardsSeeds(doc, seeds), mode: 'positive', examples: maxExamples,
+        extra: ['-H', ROOT_AUTH, '--exclude-path-regex', DESTRUCTIVE_OPERATIONS],
+      },
+      { name: 'anonymous', doc, mode: 'all', extra: [] as string[], examples: Math.min(3, maxExamples) },
     ];
     const deadline = Date.now() + timeLimitS * 1000;
     const problems: string[] = [];
     for (const pass of passes) {
       const docPath = join(dir, `openapi-${pass.name}.json`);
       await writeFile(docPath, JSON.stringify(pass.doc));
-      console.log(`\n==== fuzz pass ${pass.name}: up to ${maxExamples} examples per operation and phase, ` +
+      console.log(`\n==== fuzz pass ${pass.name}: up to ${pass.examples} examples per operation and phase, ` +
         `mode ${pass.mode}, seed ${seed} ====`);
       const started = Date.now();
       const outcome = await run(schemathesis, [
@@ -88,8 +107,8 @@ async function main(): Promise<number> {
         '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
         '--phases', 'examples,coverage,fuzzing',
         '--mode', pass.mode,
-        '--max-examples', String(maxExamples),
-        ...pass.exclude,
+        '--max-examples', String(pass.examples),
+        ...pass.extra,
         '--seed', seed,
         // One worker: schemathesis's generator is not reliable across threads on deep schemas.
         '--workers', '1',

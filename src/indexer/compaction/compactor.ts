@@ -13,6 +13,7 @@ import type { Catalog } from '../../shared/catalog/catalog.ts';
 import type { SegmentData } from '../../shared/segment/format.ts';
 import type { SegmentStore } from '../../shared/segment/store.ts';
 import type { IndexBuilder } from '../build/index-builder.ts';
+import type { IndexerMetrics } from '../../shared/observability/metrics.ts';
 import type { ShardState } from '../shard-state.ts';
 import { mergeSegments } from './merge.ts';
 import { pickCompaction } from './policy.ts';
@@ -32,6 +33,8 @@ export interface CompactorDeps {
   logger: Logger;
   now(): number;
   newId(): string;
+  /** Counts and times compaction runs and fenced swaps. */
+  metrics?: Pick<IndexerMetrics, 'compacted' | 'fenced'>;
 }
 
 function hnswSpecs(c: CollectionInfo, data: SegmentData, minRows: number) {
@@ -73,10 +76,16 @@ export class Compactor {
     if (!plan) return;
     state.compacting = true;
     let failed = false;
+    const started = this.deps.now();
+    const id = { collection: state.collection.id, shard: state.shard };
+    const seconds = () => (this.deps.now() - started) / 1000;
     void this.run(state, plan)
+      .then((swapped) => this.deps.metrics?.compacted(id, seconds(), swapped ? 'ok' : 'skipped'))
       .catch((err) => {
         failed = true;
-        if (!(err instanceof FencedError)) {
+        this.deps.metrics?.compacted(id, seconds(), 'failed');
+        if (err instanceof FencedError) this.deps.metrics?.fenced(id);
+        else {
           this.deps.logger.error('compaction failed; will retry', { shard: state.shard, error: (err as Error).message });
         }
       })
@@ -97,10 +106,11 @@ export class Compactor {
     this.timers.clear();
   }
 
-  private async run(state: ShardState, plan: SegmentRef[]): Promise<void> {
+  /** Runs one compaction; answers whether its result was swapped into the manifest. */
+  private async run(state: ShardState, plan: SegmentRef[]): Promise<boolean> {
     // Re-read the catalog: purging rows of dropped partitions must use the current partition list.
     const c = await this.deps.catalog.collectionById(state.collection.id);
-    if (!c) return;
+    if (!c) return false;
     state.collection = c;
     const inputs = await Promise.all(
       plan.map(async (ref) => {
@@ -142,6 +152,7 @@ export class Compactor {
         collection: c.id, shard: state.shard, inputs: plan.length, rows: merged.pks.length, indexed: Object.keys(hnsw),
       });
     }
+    return swapped;
   }
 
   private deferDelete(collectionId: number, shard: number, ids: string[], delayMs: number): void {

@@ -103,6 +103,10 @@ const TABLE: Record<string, Requirement> = {
   [`${V}/roles/revoke_privilege`]: r('ManageOwnership', 'cluster.admin'),
   [`${V}/roles/grant_privilege_v2`]: r('ManageOwnership', 'cluster.admin'),
   [`${V}/roles/revoke_privilege_v2`]: r('ManageOwnership', 'cluster.admin'),
+
+  // Every database's collections, segments and the process list: cluster-wide read-only, so
+  // Milvus's ClusterReadOnly group (or any cluster read privilege) admits it.
+  '/v2/quiver/status': r('ClusterReadOnly', 'cluster.read'),
 };
 
 const CLOSED: Requirement = { privilege: 'All', level: 'cluster.admin' };

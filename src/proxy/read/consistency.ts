@@ -8,7 +8,7 @@
  *  - Eventually: nothing.
  */
 import { shardKeys } from '../../shared/catalog/keys.ts';
-import { invalidParameter } from '../../shared/errors.ts';
+import { invalidParameter, QuiverError, unavailable } from '../../shared/errors.ts';
 import type { CollectionInfo, ConsistencyLevel } from '../../shared/schema/types.ts';
 import type { ProxyServices } from '../services.ts';
 import { parseToken, SESSION_HEADER, type SessionTracker } from '../write/session-tracker.ts';
@@ -26,9 +26,15 @@ export function resolveLevel(requested: string | undefined, c: CollectionInfo): 
 }
 
 async function logEnd(s: ProxyServices, c: CollectionInfo): Promise<number[]> {
-  return Promise.all(
-    Array.from({ length: c.shardsNum }, (_, i) => s.log.latestOffset({ topic: c.topic, partition: i }).then((end) => end - 1)),
-  );
+  try {
+    return await Promise.all(
+      Array.from({ length: c.shardsNum }, (_, i) => s.log.latestOffset({ topic: c.topic, partition: i }).then((end) => end - 1)),
+    );
+  } catch (err) {
+    // A log error here (a broker restarting: its leader epochs are briefly stale) means "try
+    // again", not a bug: it must reach the client as the retryable 2201, never as 65535.
+    throw err instanceof QuiverError ? err : unavailable('log', err);
+  }
 }
 
 /** Offsets each shard must have indexed before a read at `level` may run. */

@@ -7,6 +7,8 @@ import type { CompiledFilter } from '../../shared/filter/index.ts';
 import { shardKeys, parseShardKey } from '../../shared/catalog/keys.ts';
 import { timeout } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
+import type { ReplicaMetrics } from '../../shared/observability/metrics.ts';
+import type { NotReady } from '../../shared/observability/readiness.ts';
 import type { ManifestStore } from '../../shared/manifest/manifest.ts';
 import type { Coordinator } from '../../shared/ports/coordinator.ts';
 import type { CollectionInfo, PrimaryKey } from '../../shared/schema/types.ts';
@@ -27,6 +29,8 @@ export interface ReplicaDeps {
   now(): number;
   /** Fallback poll period for manifests, ms. */
   pollMs?: number;
+  /** Segment cache and insert-to-visible instrumentation; default none. */
+  metrics?: ReplicaMetrics;
 }
 
 interface Loaded {
@@ -38,6 +42,8 @@ interface Loaded {
   ready: Promise<void>;
   unwatch: () => void;
   waiters: Set<() => void>;
+  /** Per shard, the error of its last refresh, or null when it succeeded (readiness). */
+  failures: Array<string | null>;
 }
 
 export class Replica implements ReadTier {
@@ -53,9 +59,12 @@ export class Replica implements ReadTier {
       existing.collection = c;
       return existing.ready;
     }
-    const shards = Array.from({ length: c.shardsNum }, (_, i) => new ShardReplica(i, this.deps.segments, this.deps.cacheDir));
+    const metrics = this.deps.metrics;
+    const observer = metrics ? { collection: c.id, metrics, now: this.deps.now } : undefined;
+    const shards = Array.from({ length: c.shardsNum }, (_, i) => new ShardReplica(i, this.deps.segments, this.deps.cacheDir, observer));
     const entry: Loaded = {
       collection: c, shards, queued: shards.map(() => null), state: 'LoadStateLoading', ready: Promise.resolve(), waiters: new Set(),
+      failures: shards.map(() => null),
       unwatch: this.deps.coordinator.watch(shardKeys.manifestPrefix(c.id), (key) => {
         const k = parseShardKey(key);
         if (k && k.collectionId === c.id) void this.refreshShard(entry, k.shard);
@@ -88,6 +97,22 @@ export class Replica implements ReadTier {
 
   loadState(collectionId: number): LoadState {
     return this.loaded.get(collectionId)?.state ?? 'LoadStateNotLoad';
+  }
+
+  /**
+   * Loaded collections that cannot serve fully: still loading, or a shard whose last manifest
+   * refresh failed (its segments may be missing or stale). For readiness.
+   */
+  notReady(): NotReady[] {
+    const out: NotReady[] = [];
+    for (const e of this.loaded.values()) {
+      const component = `collection ${e.collection.name} (${e.collection.id})`;
+      if (e.state !== 'LoadStateLoaded') out.push({ component, reason: 'segments still loading' });
+      e.failures.forEach((f, shard) => {
+        if (f !== null) out.push({ component: `${component} shard ${shard}`, reason: `segments not loaded: ${f}` });
+      });
+    }
+    return out;
   }
 
   checkpoints(collectionId: number): number[] {
@@ -215,7 +240,9 @@ export class Replica implements ReadTier {
         leaveQueue();
         return this.deps.manifests.read(entry.collection.id, shard);
       });
+      entry.failures[shard] = null;
     } catch (err) {
+      entry.failures[shard] = (err as Error).message;
       this.deps.logger.warn('manifest refresh failed; will retry', { collection: entry.collection.id, shard, error: (err as Error).message });
     } finally {
       leaveQueue();

@@ -5,6 +5,7 @@
  * only after the last query holding them finished.
  */
 import type { Manifest } from '../../shared/manifest/manifest.ts';
+import type { ReplicaMetrics } from '../../shared/observability/metrics.ts';
 import type { CollectionInfo } from '../../shared/schema/types.ts';
 import type { SegmentStore } from '../../shared/segment/store.ts';
 import { VisibilityTracker } from '../../shared/segment/visibility.ts';
@@ -19,6 +20,36 @@ export interface ShardSnapshot {
   checkpoint: number;
 }
 
+/** Instrumentation of a shard replica: what to report and the clock to measure with. */
+export interface ShardObserver {
+  collection: number;
+  metrics: ReplicaMetrics;
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/**
+ * Insert-to-visible latencies of the records a swap made searchable, seconds: one per log record
+ * (a write request's rows in this shard share one offset and append time) above the previous
+ * checkpoint and appended after the replica began following the shard (older records were not
+ * waited for here: their latency would measure when this proxy started, not the write path).
+ */
+export function visibleLatencies(segments: LoadedSegment[], previousCheckpoint: number, followingSince: number, now: number): number[] {
+  const out: number[] = [];
+  for (const seg of segments) {
+    if (seg.ref.lsnMax <= previousCheckpoint) continue;
+    const { lsns, ts } = seg.data;
+    let last = -1;
+    for (let r = 0; r < lsns.length; r++) {
+      const lsn = lsns[r];
+      if (lsn === last || lsn <= previousCheckpoint) continue;
+      last = lsn;
+      if (ts[r] >= followingSince) out.push((now - ts[r]) / 1000);
+    }
+  }
+  return out;
+}
+
 export class ShardReplica {
   private snap: ShardSnapshot = { segments: [], live: [], tracker: new VisibilityTracker(), checkpoint: -1 };
   private readonly users = new Map<ShardSnapshot, number>();
@@ -26,12 +57,17 @@ export class ShardReplica {
   private chain: Promise<void> = Promise.resolve();
   /** Coordinator version of the manifest last applied (0 = none). */
   private version = 0;
+  /** When this replica began following the shard, ms since the epoch. */
+  private readonly followingSince: number;
 
   constructor(
     readonly shard: number,
     private readonly store: SegmentStore,
     private readonly cacheDir: string,
-  ) {}
+    private readonly observer?: ShardObserver,
+  ) {
+    this.followingSince = observer?.now() ?? 0;
+  }
 
   get checkpoint(): number {
     return this.snap.checkpoint;
@@ -100,10 +136,20 @@ export class ShardReplica {
     }
     this.snap = next;
     this.version = version;
+    this.report(cur.checkpoint, m.segments.length - added.length, loaded);
     if (removed.length > 0) {
       this.retired.set(cur, removed);
       this.releaseRetired();
     }
+  }
+
+  private report(previousCheckpoint: number, hits: number, loaded: LoadedSegment[]): void {
+    const o = this.observer;
+    if (!o) return;
+    const id = { collection: o.collection, shard: this.shard };
+    o.metrics.segmentsApplied(id, hits, loaded.length, loaded.reduce((n, s) => n + s.ref.bytes, 0));
+    const latencies = visibleLatencies(loaded, previousCheckpoint, this.followingSince, o.now());
+    if (latencies.length > 0) o.metrics.recordsVisible(id, latencies);
   }
 
   private releaseRetired(): void {

@@ -3,6 +3,7 @@ import type { RouteDef } from '../route.ts';
 import { entityRoutes } from './entities/index.ts';
 import { managementRoutes } from './management.ts';
 import { roleRoutes } from './roles/index.ts';
+import { statusRoutes } from './status/index.ts';
 import { userRoutes } from './users/index.ts';
 
-export const allRoutes: RouteDef[] = [...managementRoutes, ...entityRoutes, ...userRoutes, ...roleRoutes];
+export const allRoutes: RouteDef[] = [...managementRoutes, ...entityRoutes, ...userRoutes, ...roleRoutes, ...statusRoutes];

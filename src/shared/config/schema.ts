@@ -143,6 +143,19 @@ export const configSchema = z.object({
       maxBodyBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
       /** Default request deadline in milliseconds when the client sends no Request-Timeout. */
       requestTimeoutMs: z.number().int().min(100).default(60_000),
+      /**
+       * HTTPS for the listener: PEM files read once at start. Both or neither; without them the
+       * listener speaks plain HTTP (put a TLS-terminating balancer in front, or set these).
+       */
+      tls: z
+        .object({
+          certFile: z.string().min(1).optional(),
+          keyFile: z.string().min(1).optional(),
+        })
+        .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
+          message: 'set both certFile and keyFile, or neither',
+        })
+        .prefault({}),
     })
     .prefault({}),
   log: logSchema.default({ kind: 'embedded', maxRecordBytes: 8 * 1024 * 1024 }),
@@ -158,6 +171,14 @@ export const configSchema = z.object({
     .prefault({}),
   auth: authSchema,
   limits: limitsSchema,
+  /** Process logs: JSON lines on stderr. */
+  logging: z
+    .object({
+      level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+      /** One info line per HTTP request (requests failing with HTTP 5xx are always logged). */
+      requests: z.boolean().default(false),
+    })
+    .prefault({}),
   indexer: z
     .object({
       /** Longest time (ms) an acknowledged write waits in the indexer before a flat segment is published. */
@@ -172,6 +193,22 @@ export const configSchema = z.object({
       tierMergeCount: z.number().int().min(2).default(4),
       /** Threads usearch may use to build an index. 0 = all cores. */
       buildThreads: z.number().int().min(0).default(0),
+      /**
+       * Port of the indexer's HTTP listener (/healthz, /readyz, /metrics), bound on server.host.
+       * 0 = any free port (printed in the start banner). Not used by standalone, which serves
+       * these on its API port.
+       */
+      httpPort: z.number().int().min(0).max(65535).default(9091),
+      /**
+       * Operator's acceptance of data lost to log retention: comma-separated
+       * `<collectionId>/<shard>@<offset>` entries. A shard whose next needed offset was trimmed
+       * from the log normally stops (never skips); listed here, it resumes at the log's earliest
+       * offset instead, provided that offset is at most the one given. Remove the entry after use.
+       */
+      acceptRetentionGap: z
+        .string()
+        .regex(/^(\s*\d+\/\d+@\d+\s*)(,\s*\d+\/\d+@\d+\s*)*$|^\s*$/, 'expected "<collectionId>/<shard>@<offset>[,...]"')
+        .default(''),
     })
     .prefault({}),
 });

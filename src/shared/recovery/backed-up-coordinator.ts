@@ -67,12 +67,32 @@ export class BackedUpCoordinator implements Coordinator {
     private readonly logger: Logger = silentLogger,
   ) {}
 
-  get(key: string): Promise<VersionedValue | null> {
-    return this.inner.get(key);
+  /**
+   * Reads a key. A catalog key found missing is read again after the sentinel check (which
+   * restores a coordinator that lost its data): see `missing`.
+   */
+  async get(key: string): Promise<VersionedValue | null> {
+    const v = await this.inner.get(key);
+    return v === null && (await this.missing(key)) ? this.inner.get(key) : v;
   }
 
-  list(prefix: string): Promise<VersionedValue[]> {
-    return this.inner.list(prefix);
+  async list(prefix: string): Promise<VersionedValue[]> {
+    const entries = await this.inner.list(prefix);
+    return entries.length === 0 && (await this.missing(prefix)) ? this.inner.list(prefix) : entries;
+  }
+
+  /**
+   * Whether a catalog read that found nothing should be repeated: the catalog may be empty only
+   * because the coordinator lost its data and no process has restored it yet (the guards look
+   * every 2 s). Answering then would tell a client that its database or collection does not
+   * exist (code 800/100) instead of waiting for the restore. So the sentinel is checked,
+   * restoring when it is gone; a genuine miss costs one sentinel read at most once a second.
+   */
+  private async missing(keyOrPrefix: string): Promise<boolean> {
+    if (!keyOrPrefix.startsWith(CATALOG_PREFIX)) return false;
+    const checkedAt = this.sentinelSeenAt;
+    await this.checkSentinel();
+    return this.sentinelSeenAt !== checkedAt;
   }
 
   /**

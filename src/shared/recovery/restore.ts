@@ -13,7 +13,7 @@ import { GENERATION_KEY, catalogSnapshotPrefix, manifestBackupPrefix } from './b
 import type { CatalogSnapshot, ManifestBackup } from './backed-up-coordinator.ts';
 
 /** How far id sequences jump on restore (ids handed out after the last snapshot stay unique). */
-const SEQUENCE_JUMP: Record<string, number> = { 'catalog/seq/id': 1_000_000, 'catalog/seq/rowid': 2 ** 40 };
+export const SEQUENCE_JUMP: Record<string, number> = { 'catalog/seq/id': 1_000_000, 'catalog/seq/rowid': 2 ** 40 };
 
 async function putIfAbsent(c: Coordinator, key: string, value: string): Promise<boolean> {
   try {

@@ -23,7 +23,11 @@ export interface Ports {
   close(): Promise<void>;
 }
 
-async function openCoordinator(config: QuiverConfig, logger: Logger): Promise<Coordinator> {
+/**
+ * Opens the configured coordinator alone, without backups or recovery (for offline tools such as
+ * backup and restore, which must see exactly what the coordinator holds).
+ */
+export async function openCoordinator(config: QuiverConfig, logger: Logger): Promise<Coordinator> {
   const c = config.coordinator;
   const onWatchError = (error: unknown, key: string) => logger.warn('watch callback failed', { key, error: String(error) });
   if (c.kind === 'redis') {
@@ -34,7 +38,8 @@ async function openCoordinator(config: QuiverConfig, logger: Logger): Promise<Co
   return openLocalCoordinator({ path: c.path ?? join(resolve(config.dataDir), 'coordinator'), onWatchError });
 }
 
-async function openObjects(config: QuiverConfig, logger: Logger): Promise<ObjectStore> {
+/** Opens the configured object store alone (for offline tools such as backup and restore). */
+export async function openObjects(config: QuiverConfig, logger: Logger): Promise<ObjectStore> {
   const o = config.objectStore;
   if (o.kind === 's3') {
     const { openS3ObjectStore } = await import('../adapters/s3/index.ts');
@@ -44,7 +49,8 @@ async function openObjects(config: QuiverConfig, logger: Logger): Promise<Object
   return openFsObjectStore({ root: o.path ?? join(resolve(config.dataDir), 'objects') });
 }
 
-async function openLog(config: QuiverConfig, logger: Logger): Promise<Log> {
+/** Opens the configured log alone (for the Kafka HTTP bridge, which needs no other port). */
+export async function openLog(config: QuiverConfig, logger: Logger): Promise<Log> {
   const l = config.log;
   if (l.kind === 'kafka') {
     const { openKafkaLog } = await import('../adapters/kafka/index.ts');

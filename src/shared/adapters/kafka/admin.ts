@@ -36,6 +36,8 @@ const TRANSIENT = new Set<number>([
 ]);
 
 const isTransient = (err: LogError): boolean => TRANSIENT.has(codeOf(err.cause) ?? 0);
+/** Errors that mean the client's cached leader epoch is out of date. */
+const STALE_EPOCH = new Set<number>([CODES.ERR_FENCED_LEADER_EPOCH, CODES.ERR_UNKNOWN_LEADER_EPOCH]);
 
 /** The part of a metadata answer used here. */
 interface ClusterMetadata {
@@ -154,6 +156,11 @@ export class KafkaAdmin {
       if (found !== undefined && !(found instanceof Error)) return found;
       const err = found ?? new LogError(`read offsets of ${tpKey(tp)}: no answer`, 'unavailable');
       if (!isTransient(err) || Date.now() > deadline) throw await this.explain(tp, err);
+      // After a broker restart the partition's leader epoch is higher than the one the client
+      // cached, and the offsets request keeps sending the cached one (FENCED_LEADER_EPOCH) until
+      // something refreshes the metadata — tens of seconds of failed Strong reads otherwise.
+      // A metadata request for the topic refreshes the cache.
+      if (STALE_EPOCH.has(codeOf(err.cause) ?? 0)) await this.describe(tp.topic).catch(() => undefined);
       await sleep(PROPAGATION_POLL_MS);
     }
   }
