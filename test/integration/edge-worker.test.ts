@@ -4,28 +4,22 @@
  * 1-proxy 1-indexer Node cluster on the shared Kafka/S3/Redis, and the Worker under `wrangler dev --local`
  * (workerd, no Cloudflare account, no network). Writes go through the Worker and the bridge,
  * reads and DDL are forwarded to the Node proxy; bad input gets the Node proxy's exact error.
- * Also: the bridge Log writes the bytes, partitions and offsets the native Kafka adapter reads
- * back, and the fetch-based S3 store passes the ObjectStore contract on the real S3 server.
+ * (The edge's adapters alone: edge-adapters.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openBridgeLog } from '../../src/shared/adapters/kafka-bridge/index.ts';
-import { openKafkaLog } from '../../src/shared/adapters/kafka/index.ts';
-import { openFetchS3ObjectStore } from '../../src/shared/adapters/s3-fetch/index.ts';
-import type { Log, LogRecord } from '../../src/shared/ports/log.ts';
-import { runObjectStoreContract } from '../contracts/object-store-contract.ts';
+import { BRIDGE_URL, startBridge } from '../helpers/bridge.ts';
 import { payloadCollectionBody, startCluster, type Cluster } from '../helpers/cluster.ts';
 import { milvus, waitUntil } from '../helpers/quiver-process.ts';
-import { isolatedClusterEnv, servicesEnv } from '../helpers/services-env.ts';
+import { isolatedClusterEnv } from '../helpers/services-env.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BRIDGE_URL = `http://127.0.0.1:${process.env.QUIVER_TEST_BRIDGE_PORT ?? '18080'}`;
 const DIM = 8;
 const INT64 = { 'Accept-Type-Allow-Int64': 'true' };
 
@@ -46,16 +40,6 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-/**
- * Starts the bridge (idempotent; it stays up for other tests, like the shared services) and says
- * which implementation answers: bridge.sh picks it, QUIVER_BRIDGE_IMPL=strimzi|quiver forces one.
- */
-function startBridge(): void {
-  const script = join(ROOT, 'infra', 'local', 'bridge.sh');
-  execFileSync('bash', [script, 'start'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  process.stdout.write(`# ${execFileSync('bash', [script, 'status'], { encoding: 'utf8' }).trim()}\n`);
 }
 
 interface Worker {
@@ -305,86 +289,4 @@ describe('edge proxy with auth on', { timeout: 600_000 }, () => {
     const got = await call(worker.url, 'entities/get', { collectionName: name, id: [1], outputFields: ['payload'], consistencyLevel: 'Strong' }, root);
     assert.deepEqual(got.body.data.map((r: any) => r.payload), ['p-1']);
   });
-});
-
-describe('bridge Log against the native Kafka adapter', { timeout: 120_000 }, () => {
-  let native: Log;
-  const topic = `edge-bridge-${Date.now().toString(36)}`;
-
-  before(async () => {
-    startBridge();
-    native = await openKafkaLog({ brokers: servicesEnv().QUIVER_KAFKA_BROKERS, clientId: 'quiver-edge-test' });
-    await native.createTopic(topic, 3);
-  });
-
-  after(async () => {
-    await native?.deleteTopic(topic).catch(() => undefined);
-    await native?.close();
-  });
-
-  it('writes the same bytes, partitions and offsets the native consumer reads', async () => {
-    const bridge = openBridgeLog({ url: BRIDGE_URL });
-    const payloads = [Uint8Array.of(1, 0, 255, 7), new Uint8Array(300_000).map((_, i) => i % 251), Uint8Array.of(42)];
-    const offsets = await bridge.send(topic, [
-      { partition: 2, key: null, payload: payloads[0] },
-      { partition: 2, key: Uint8Array.of(9, 9), payload: payloads[1] },
-      { partition: 0, key: null, payload: payloads[2] },
-    ]);
-    assert.deepEqual(offsets, [0, 1, 0]);
-    assert.equal(await bridge.latestOffset({ topic, partition: 2 }), 2);
-    assert.equal(await native.latestOffset({ topic, partition: 2 }), 2);
-    assert.equal(await bridge.earliestOffset({ topic, partition: 1 }), 0);
-
-    const got: LogRecord[] = [];
-    const consumer = native.consumer({
-      groupId: `edge-test-${topic}`,
-      topicPattern: new RegExp(`^${topic}$`),
-      listener: {
-        onAssign: async (tps) => {
-          for (const tp of tps) consumer.seek(tp, 0);
-        },
-        onRevoke: async () => undefined,
-      },
-    });
-    try {
-      await waitUntil(async () => {
-        got.push(...(await consumer.poll(10, 500)));
-        return got.length >= 3;
-      }, 'the three records', 60_000);
-    } finally {
-      await consumer.close();
-    }
-    const byPlace = new Map(got.map((r) => [`${r.partition}/${r.offset}`, r]));
-    assert.deepEqual([...byPlace.get('2/0')!.payload], [...payloads[0]]);
-    assert.equal(byPlace.get('2/0')!.key, null);
-    assert.ok(Buffer.from(byPlace.get('2/1')!.payload).equals(Buffer.from(payloads[1])));
-    assert.deepEqual([...byPlace.get('2/1')!.key!], [9, 9]);
-    assert.deepEqual([...byPlace.get('0/0')!.payload], [42]);
-  });
-
-  it('rejects a topic that does not exist with unknown-topic', async () => {
-    const bridge = openBridgeLog({ url: BRIDGE_URL });
-    await assert.rejects(bridge.latestOffset({ topic: `${topic}-absent`, partition: 0 }), (err: any) => err.kind === 'unknown-topic');
-  });
-});
-
-runObjectStoreContract('s3 over fetch (edge)', async () => {
-  const env = servicesEnv();
-  const prefix = `edge-contract-${Date.now().toString(36)}/`;
-  const options = {
-    endpoint: env.QUIVER_S3_ENDPOINT,
-    bucket: env.QUIVER_S3_BUCKET,
-    region: env.QUIVER_S3_REGION,
-    accessKeyId: env.QUIVER_S3_ACCESS_KEY_ID,
-    secretAccessKey: env.QUIVER_S3_SECRET_ACCESS_KEY,
-    forcePathStyle: true,
-  };
-  const store = openFetchS3ObjectStore({ ...options, prefix });
-  return {
-    store,
-    cleanup: async () => {
-      const all = openFetchS3ObjectStore({ ...options, prefix });
-      for (const o of await all.list('')) await all.delete(o.key);
-    },
-  };
 });
