@@ -12,8 +12,8 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { openBridgeLog } from '../../src/shared/adapters/kafka-bridge/index.ts';
 import { openKafkaLog } from '../../src/shared/adapters/kafka/index.ts';
-import { LogError, type Log, type LogRecord } from '../../src/shared/ports/log.ts';
-import { waitUntil } from '../helpers/quiver-process.ts';
+import { LogError, type Log } from '../../src/shared/ports/log.ts';
+import { readBack } from '../helpers/bridge.ts';
 import { servicesEnv } from '../helpers/services-env.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'quiver');
@@ -108,21 +108,7 @@ describe('quiver bridge', { timeout: 180_000 }, () => {
     const topics = await call(`${bridge.url}/topics`);
     assert.ok(topics.body.includes(topic) && !topics.body.some((t: string) => t.startsWith('__')));
 
-    const got: LogRecord[] = [];
-    const consumer = native.consumer({
-      groupId: `bridge-test-${topic}`,
-      topicPattern: new RegExp(`^${topic}$`),
-      listener: { onAssign: async (tps) => tps.forEach((tp) => consumer.seek(tp, 0)), onRevoke: async () => undefined },
-    });
-    try {
-      await waitUntil(async () => {
-        got.push(...(await consumer.poll(10, 500)));
-        return got.length >= 3;
-      }, 'the three records', 60_000);
-    } finally {
-      await consumer.close();
-    }
-    const at = new Map(got.map((r) => [`${r.partition}/${r.offset}`, r]));
+    const at = await readBack(native, topic, 3);
     assert.deepEqual([...at.get('2/0')!.payload], [1, 0, 255]);
     assert.equal(at.get('2/0')!.key, null);
     assert.ok(Buffer.from(at.get('2/1')!.payload).equals(Buffer.from(big)));

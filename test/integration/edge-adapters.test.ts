@@ -8,10 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { openBridgeLog } from '../../src/shared/adapters/kafka-bridge/index.ts';
 import { openKafkaLog } from '../../src/shared/adapters/kafka/index.ts';
 import { openFetchS3ObjectStore } from '../../src/shared/adapters/s3-fetch/index.ts';
-import type { Log, LogRecord } from '../../src/shared/ports/log.ts';
+import type { Log } from '../../src/shared/ports/log.ts';
 import { runObjectStoreContract } from '../contracts/object-store-contract.ts';
-import { BRIDGE_URL, startBridge } from '../helpers/bridge.ts';
-import { waitUntil } from '../helpers/quiver-process.ts';
+import { BRIDGE_URL, readBack, startBridge } from '../helpers/bridge.ts';
 import { servicesEnv } from '../helpers/services-env.ts';
 
 describe('bridge Log against the native Kafka adapter', { timeout: 120_000 }, () => {
@@ -42,26 +41,7 @@ describe('bridge Log against the native Kafka adapter', { timeout: 120_000 }, ()
     assert.equal(await native.latestOffset({ topic, partition: 2 }), 2);
     assert.equal(await bridge.earliestOffset({ topic, partition: 1 }), 0);
 
-    const got: LogRecord[] = [];
-    const consumer = native.consumer({
-      groupId: `edge-test-${topic}`,
-      topicPattern: new RegExp(`^${topic}$`),
-      listener: {
-        onAssign: async (tps) => {
-          for (const tp of tps) consumer.seek(tp, 0);
-        },
-        onRevoke: async () => undefined,
-      },
-    });
-    try {
-      await waitUntil(async () => {
-        got.push(...(await consumer.poll(10, 500)));
-        return got.length >= 3;
-      }, 'the three records', 60_000);
-    } finally {
-      await consumer.close();
-    }
-    const byPlace = new Map(got.map((r) => [`${r.partition}/${r.offset}`, r]));
+    const byPlace = await readBack(native, topic, 3);
     assert.deepEqual([...byPlace.get('2/0')!.payload], [...payloads[0]]);
     assert.equal(byPlace.get('2/0')!.key, null);
     assert.ok(Buffer.from(byPlace.get('2/1')!.payload).equals(Buffer.from(payloads[1])));
