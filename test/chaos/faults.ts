@@ -10,6 +10,7 @@
  *    shards move to the other one), then SIGCONT: it wakes up believing it still owns them and
  *    must be fenced.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { ChaosCluster } from './chaos-cluster.ts';
 import type { Rng } from './rng.ts';
@@ -29,7 +30,6 @@ export interface FaultContext {
   log(line: string): void;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Injects one fault and waits until what it broke was brought back. Resolves with a description. */
 export async function inject(kind: FaultKind, x: FaultContext): Promise<string> {

@@ -5,13 +5,13 @@
  * last fault may need a while before Strong reads answer, or before a restarted indexer caught
  * up. The last result is what counts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { check, type CheckResult, type Observation } from './checker.ts';
 import { call } from './client.ts';
 import type { Step } from './history.ts';
 import type { ReadRow } from './payload.ts';
 
 const CHUNK = 500;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One full read; a string names the request that failed. */
 export async function readFinalState(base: string, collection: string, ids: number[]): Promise<Observation | string> {

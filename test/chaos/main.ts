@@ -12,6 +12,7 @@
  * (checker.ts, manifest-monitor.ts). Prints a report whose last line is
  * `chaos: acknowledged=N lost=N duplicated=N faults=N`; exits 1 when anything failed.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +30,6 @@ import { ChaosWorkload } from './workload.ts';
 
 /** Kafka's smallest session timeout: a stopped indexer loses its shards after this, ms. */
 const SESSION_TIMEOUT_MS = 6000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Plan {
   mode: string;

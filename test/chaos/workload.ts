@@ -10,6 +10,7 @@
  * must see the write. A read that fails with an error is counted, never a violation; a read that
  * answers with older data is.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { call, type Answer } from './client.ts';
 import { ABSENT, History, type KeyState, type OpKind } from './history.ts';
 import { rowOf, verifiedVersion, type ReadRow } from './payload.ts';
@@ -35,7 +36,6 @@ export interface WorkloadOptions {
 const INSERT_ROWS = 10;
 const UPSERT_ROWS = 5;
 const DELETE_ROWS = 3;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ChaosWorkload {
   readonly reads: Record<'Strong' | 'Session', ReadTally> = { Strong: { ok: 0, stale: 0, failed: 0 }, Session: { ok: 0, stale: 0, failed: 0 } };

@@ -4,6 +4,7 @@
  * brute-force answer computed here. Uniform random data is a hard case for graph indexes (no
  * cluster structure), so the beam width needed for the target is larger than on embeddings.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,6 @@ function bruteForce(data: Float32Array, q: Float32Array): number[] {
   return best.map((b) => b.id);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('HNSW recall', () => {
   let dir = '';

@@ -5,6 +5,7 @@
  * client-chosen primary keys of acknowledged and failed inserts apart, and checks at the end that
  * every acknowledged row is stored exactly once.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 
 /** One request's answer. `hung` is true when the client-side deadline ran out. */
@@ -47,7 +48,6 @@ export interface WorkloadOptions {
   batch?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Workload {
   readonly outcomes: Outcome[] = [];

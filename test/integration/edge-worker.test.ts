@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BRIDGE_URL, startBridge } from '../helpers/bridge.ts';
 import { payloadCollectionBody, startCluster, type Cluster } from '../helpers/cluster.ts';
+import { freePort } from '../helpers/nginx.ts';
 import { milvus, waitUntil } from '../helpers/quiver-process.ts';
 import { isolatedClusterEnv } from '../helpers/services-env.ts';
 
@@ -29,17 +29,6 @@ function vectorOf(id: number): number[] {
 
 function row(id: number, payload = `p-${id}`) {
   return { id, vector: vectorOf(id), payload };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 interface Worker {
