@@ -38,6 +38,10 @@ describe('fencing of a paused indexer', () => {
     const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, vector: [i, 1, 2, 3] }));
     assert.equal((await milvus(url, 'entities/insert', { collectionName: 'fenced', data: rows })).code, 0);
     const stale = cluster.indexers[0]!;
+    // The insert is acknowledged once it is in the log, not once indexer 0 has consumed it; an
+    // indexer paused before its poll picked the rows up holds nothing to publish and is never
+    // fenced. Let it consume first: well inside its 8 s flush interval, so the rows stay buffered.
+    await new Promise((r) => setTimeout(r, 2000));
     stale.child.kill('SIGSTOP');
     // Longer than the session: the group hands its shard to indexer 1, which re-reads the log.
     const count = await milvus(url, 'entities/query', {
