@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { milvus, startStandaloneProcess, type StandaloneProcess } from '../test/helpers/standalone-process.ts';
-import { nowMs, pollUntil, processCpuSeconds, sleep } from './measure.ts';
+import { nowMs, pollUntil, processCpuSeconds, processMemory, sleep } from './measure.ts';
 
 /** A running server and how to dispose of it. */
 export interface BenchServer {
@@ -21,6 +21,23 @@ export interface BenchServer {
   profiler: ServerProfiler | null;
   /** Stops the server (SIGTERM, SIGKILL after 15 s) and deletes its data directory. Idempotent. */
   close(): Promise<void>;
+  /** The server's data directory. */
+  dataDir: string;
+  /**
+   * Stops the server gracefully (SIGTERM, SIGKILL after 15 s) and keeps its data directory, for
+   * a new server started over it (`BenchServerOptions.dataDir`), which then owns it.
+   */
+  stop(): Promise<void>;
+  /** Kills the server (SIGKILL: no shutdown code runs) and keeps its data directory, as stop(). */
+  kill(): Promise<void>;
+}
+
+/** How to start a bench server. */
+export interface BenchServerOptions {
+  /** Start over this existing data directory (taking it over: close() deletes it) instead of a fresh one. */
+  dataDir?: string;
+  /** Extra environment of the server process (QUIVER_* settings). */
+  env?: Record<string, string>;
 }
 
 /** Profiles the server's main thread between start() and stop(). */
@@ -45,13 +62,14 @@ function profilerFor(pid: number, dir: string): ServerProfiler {
 }
 
 /**
- * Starts a server on a free port. With `profileDir`, a preloaded profiler (server-profiler.mjs)
- * lets `profiler` record the main thread's CPU profile of one phase into that directory.
+ * Starts a server on a free port, in a fresh data directory or over `options.dataDir`. With
+ * `profileDir`, a preloaded profiler (server-profiler.mjs) lets `profiler` record the main
+ * thread's CPU profile of one phase into that directory.
  */
-export async function startBenchServer(profileDirectory?: string): Promise<BenchServer> {
+export async function startBenchServer(profileDirectory?: string, options: BenchServerOptions = {}): Promise<BenchServer> {
   const profileDir = profileDirectory === undefined ? undefined : resolve(profileDirectory);
-  const dataDir = await mkdtemp(join(tmpdir(), 'quiver-bench-'));
-  const env: Record<string, string> = {};
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'quiver-bench-')));
+  const env: Record<string, string> = { ...options.env };
   if (profileDir) {
     await mkdir(profileDir, { recursive: true });
     const preload = pathToFileURL(join(import.meta.dirname, 'server-profiler.mjs')).href;
@@ -84,8 +102,20 @@ export async function startBenchServer(profileDirectory?: string): Promise<Bench
         await rm(dataDir, { recursive: true, force: true });
       }
     })());
+  const release = (how: () => Promise<void>) => async () => {
+    process.off('exit', onExit);
+    const killer = setTimeout(() => void proc.kill(), 15_000);
+    try {
+      await how();
+    } finally {
+      clearTimeout(killer);
+    }
+  };
   const pid = proc.child.pid!;
-  return { url: proc.url, pid, process: proc, profiler: profileDir ? profilerFor(pid, profileDir) : null, close };
+  return {
+    url: proc.url, pid, process: proc, profiler: profileDir ? profilerFor(pid, profileDir) : null, close, dataDir,
+    stop: release(() => proc.stop()), kill: release(() => proc.kill()),
+  };
 }
 
 /** Calls a control endpoint and throws on a non-zero code. */
@@ -225,6 +255,26 @@ export async function waitIdle(pid: number, maxCores = 0.1, windowMs = 1000, tim
     const used = (after - before) / (windowMs / 1000);
     before = after;
     if (used < maxCores) break;
+  }
+  return (nowMs() - started) / 1000;
+}
+
+/**
+ * Waits until the resident set of `pid` stops shrinking (two readings `stepMs` apart that differ
+ * by less than 2 MiB), at most `timeoutMs`; returns the seconds waited. An idle server hands dead
+ * buffers back a few seconds after its background work ends (its memory reclaimer), so memory
+ * read straight after `waitIdle` would count garbage that is about to go.
+ */
+export async function waitRssSettled(pid: number, stepMs = 2000, timeoutMs = 30_000): Promise<number> {
+  const started = nowMs();
+  let before = (await processMemory(pid))?.rss_mb;
+  let still = 0;
+  while (before !== undefined && nowMs() - started < timeoutMs && still < 2) {
+    await sleep(stepMs);
+    const now = (await processMemory(pid))?.rss_mb;
+    if (now === undefined) break;
+    still = before - now < 2 ? still + 1 : 0;
+    before = now;
   }
   return (nowMs() - started) / 1000;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../measure.ts';
 import type { HnswParams } from '../quiver-server.ts';
 import { UsageError, type SuiteOptions } from '../run-suite.ts';
+import type { PaceLimits } from './freshness.ts';
 
 /** Every dataset the suite knows, by name. */
 export const DATASET_NAMES = ['fashion-mnist-784', 'minilm-debian-384', 'gmm-768', 'gmm-2048'] as const;
@@ -55,6 +56,10 @@ export interface PeersParams {
    * (and reported as skipped), so a slow machine still finishes within its budget.
    */
   budgetSeconds: number;
+  /** Ingest while measuring insert-to-visible latency (after the searches of each dataset). */
+  pace: PaceLimits;
+  /** Rows quiver's recovery measure leaves in the log: a fixed count, or an eighth of the dataset within [min, max]. */
+  backlog: { rows: number | null; min: number; max: number };
   /** Where downloads, venvs, embeddings and ground truth are kept between runs. */
   cacheDir: string;
   /** Where the recall/QPS charts are written. */
@@ -116,6 +121,15 @@ export function peersParams(o: SuiteOptions): PeersParams {
     minQueries: Math.min(quick ? 50 : 200, queries),
     sweepSeconds: quick ? 15 : 60,
     budgetSeconds: envInt('BENCH_PEERS_BUDGET_S') ?? (quick ? 240 : 3300),
+    pace: {
+      batchRows: 100,
+      durationSeconds: envInt('BENCH_PEERS_FRESHNESS_S') ?? (quick ? 3 : 10),
+      timeoutSeconds: quick ? 5 : 10,
+      pollMs: 5,
+      maxRowsPerSecond: quick ? 500 : 1000,
+      minRowsPerSecond: 100,
+    },
+    backlog: { rows: envInt('BENCH_PEERS_BACKLOG_ROWS') ?? null, min: 1000, max: 10_000 },
     cacheDir,
     chartDir: quick ? join(cacheDir, 'charts-quick') : join(REPO_ROOT, 'bench', 'charts'),
   };

@@ -1,10 +1,12 @@
 /**
  * Turns the suite's measurements into JSON rows (one per system × dataset × setting), report
- * tables (systems, loading and memory, QPS at the recall targets, filtered search), and notes:
+ * tables (systems, loading and memory, QPS at the recall targets, filtered search, and the
+ * lifecycle measures of lifecycle-report.ts), and notes:
  * what could not be installed or run and why, the verdicts, and how the numbers were taken.
  */
 import { round, type RunEnvironment } from '../measure.ts';
-import type { ParamValue, ReportTable, ResultRow } from '../run-suite.ts';
+import type { ParamValue, ReportTable, ResultRow, SuiteRow } from '../run-suite.ts';
+import { lifecycleRows, lifecycleTables } from './lifecycle-report.ts';
 import { FILTERS, RECALL_TARGETS, type PeersParams } from './params.ts';
 import { knobFor, type SystemRun } from './sweep.ts';
 import { pointAt } from './verdicts.ts';
@@ -22,8 +24,15 @@ export interface DatasetStatus {
 
 const perMillion = (mb: number | null | undefined, rows: number) => (mb === null || mb === undefined ? null : round((mb / rows) * 1e6, 0));
 
-/** Result rows: every measured point of every run. */
-export function resultRows(runs: SystemRun[], datasets: DatasetStatus[], env: RunEnvironment, p: PeersParams): ResultRow[] {
+/**
+ * Result rows: every measured point of every run, then one row per run and lifecycle measure
+ * (`measure`: insert_to_visible, cold_start, recovery; see lifecycle-report.ts).
+ */
+export function resultRows(runs: SystemRun[], datasets: DatasetStatus[], env: RunEnvironment, p: PeersParams): SuiteRow[] {
+  return [...searchRows(runs, datasets, env, p), ...lifecycleRows(runs, env)];
+}
+
+function searchRows(runs: SystemRun[], datasets: DatasetStatus[], env: RunEnvironment, p: PeersParams): ResultRow[] {
   return runs.flatMap((r) => {
     const load = r.load;
     if (!load) return [];
@@ -96,7 +105,7 @@ export function reportTables(runs: SystemRun[], datasets: DatasetStatus[], unava
       r.points.filter((x) => x.filter !== null).map((x) => [r.dataset, r.system, x.filter, `${r.load!.knob}=${x.knob}`, round(x.recall, 4), round(x.summary.qps, 0), round(x.summary.p99_ms, 2)]),
     ),
   };
-  return [dsTable, sysTable, loadTable, searchTable, filterTable];
+  return [dsTable, sysTable, loadTable, searchTable, filterTable, ...lifecycleTables(runs, p)];
 }
 
 /** How the numbers were taken. */
@@ -106,7 +115,7 @@ export function methodNotes(p: PeersParams): string[] {
     `- HNSW systems are built with M=${p.hnsw.M}, efConstruction=${p.hnsw.efConstruction} (Chroma: max_neighbors, ef_construction) and swept over ef; LanceDB uses IVF_FLAT and sweeps nprobes. A sweep stops once recall@${p.k} ≥ ${p.stopRecall} or after ${p.sweepSeconds} s; the knob values that first reach each target are repeated with ${p.clients.filter((c) => c > 1).join('/')} clients.`,
     `- One timed run answers every query once (${p.queries} queries, after ${p.warmup} warm-up queries), or stops after ${p.maxRunSeconds} s once ${p.minQueries} were answered; QPS is answered queries over wall time, latency is per query as the client sees it.`,
     '- quiver runs as one standalone server per dataset, searched over HTTP (one query per request, consistency Eventually, keep-alive HTTP clients in this process) after a full compaction; its load time is from the first insert until every row is in an HNSW segment. The peers run embedded in one Python process per dataset (Milvus Lite: pymilvus talking to the milvus-lite server it starts), timed in that process with Python threads as clients; usearch and faiss are in-process libraries, the upper limit. So quiver alone pays for HTTP and JSON on every query.',
-    '- Memory is the growth of the resident set of the system\'s processes (quiver: the server; peers: the driver and its children; usearch: this benchmark process while building) from before loading to after; "MiB per 1M vectors" scales it by the rows. It is noisy for the Python peers (allocator caches).',
+    '- Memory is the growth of the resident set of the system\'s processes (quiver: the server, once idle and its resident set stopped shrinking; peers: the driver and its children; usearch: this benchmark process while building) from before loading to after; "MiB per 1M vectors" scales it by the rows. It is noisy for the Python peers (allocator caches).',
     '- Two cores are shared by the systems, the clients and anything else running on the machine (see the load average), so absolute numbers are low and noisy; compare systems within one run.',
   ];
 }

@@ -13,6 +13,7 @@ import type { ParamValue, SuiteOptions, SuiteResult } from '../run-suite.ts';
 import { renderCharts } from './charts.ts';
 import { loadPeerDataset } from './data/load.ts';
 import { peersParams } from './params.ts';
+import { lifecycleNotes } from './lifecycle-report.ts';
 import { methodNotes, reportTables, resultRows, type DatasetStatus } from './report.ts';
 import { measureSystem, type SystemRun } from './sweep.ts';
 import { setupSystems } from './systems/setup.ts';
@@ -62,7 +63,9 @@ export async function runPeersSuite(o: SuiteOptions): Promise<SuiteResult> {
           runs.push({ system: sys.name, version: sys.version, dataset: name, rows, dim, load: null, points: [], errors: [skipped] });
           continue;
         }
-        runs.push(await measureSystem(sys, data, p, log));
+        // Quick runs check the lifecycle measures once, on the first dataset, to stay short.
+        const first = datasets.filter((d) => !d.error).length === 1;
+        runs.push(await measureSystem(sys, data, p, log, p.quick && !first ? 'quick runs take it on the first dataset only' : undefined));
         log(`peers: ${sys.name} on ${name} done at ${elapsed()}`);
       }
     }
@@ -89,7 +92,7 @@ export async function runPeersSuite(o: SuiteOptions): Promise<SuiteResult> {
   const verdicts = datasets.filter((d) => !d.error).flatMap((d) => verdictsFor(d.name, runs.filter((r) => r.dataset === d.name), p.clients));
   notes.push('', '**Targets** (quiver over HTTP; peer databases are Milvus Lite, Chroma and LanceDB):', '', ...verdicts.map(verdictLine), '');
   for (const d of datasets.filter((x) => !x.error)) notes.push(`- ${d.name}: ${d.source}; ${d.notes.join('; ')}.`);
-  notes.push(...methodNotes(p));
+  notes.push(...methodNotes(p), ...lifecycleNotes(runs, p));
   notes.push(`- Wall time of this run: ${elapsed()}, of which ${installSeconds.toFixed(0)} s installing Python packages; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' / ')}.`);
   const versions = [...new Map(runs.map((r) => [r.system, `${r.system} ${r.version}`])).values()].join('; ');
   const params: Record<string, ParamValue> = {

@@ -2,11 +2,14 @@
  * Measures one system on one dataset: load it, sweep its knob upwards with one client until
  * recall@10 stops mattering (or the sweep's time cap), repeat the knob values that first reach
  * each recall target with more clients, and run the filtered searches at the knob that first
- * reached 0.95. A failure at any step is recorded with its reason; what was measured is kept.
+ * reached 0.95; then the measures of lifecycle.ts (freshness, cold start, recovery). A failure
+ * at any step is recorded with its reason; what was measured is kept.
  */
 import type { LatencySummary } from '../measure.ts';
 import { nowMs } from '../measure.ts';
 import { recallOf, type PeerDataset } from './data/dataset.ts';
+import type { ColdStartOutcome, FreshnessOutcome, Measured, RecoveryOutcome } from './freshness.ts';
+import { measureLifecycle } from './lifecycle.ts';
 import { FILTERS, RECALL_TARGETS, type DatasetName, type PeersParams } from './params.ts';
 import type { BenchSystem, LoadOutcome, SearchLimits } from './systems/system.ts';
 
@@ -33,6 +36,12 @@ export interface SystemRun {
   points: SweepPoint[];
   /** Why the system could not be loaded or a step failed. */
   errors: string[];
+  /** Insert-to-visible latency while ingesting after the searches (absent: not reached). */
+  freshness?: Measured<FreshnessOutcome>;
+  coldStart?: Measured<ColdStartOutcome>;
+  recovery?: Measured<RecoveryOutcome>;
+  /** Why the lifecycle measures were not taken on this run, when skipped on purpose. */
+  lifecycleSkipped?: string;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300);
@@ -43,8 +52,11 @@ export function knobFor(points: SweepPoint[], target: number): number | null {
   return hit ? hit.knob : null;
 }
 
-/** Runs the whole measurement of `sys` on `data`; the system is unloaded afterwards. */
-export async function measureSystem(sys: BenchSystem, data: PeerDataset, p: PeersParams, log: (s: string) => void): Promise<SystemRun> {
+/**
+ * Runs the whole measurement of `sys` on `data`; the system is unloaded afterwards. With
+ * `lifecycleSkipped` (a reason) the lifecycle measures are left out.
+ */
+export async function measureSystem(sys: BenchSystem, data: PeerDataset, p: PeersParams, log: (s: string) => void, lifecycleSkipped?: string): Promise<SystemRun> {
   const run: SystemRun = { system: sys.name, version: sys.version, dataset: data.name, rows: data.ds.spec.rows, dim: data.ds.spec.dim, load: null, points: [], errors: [] };
   const limits: SearchLimits = { k: p.k, warmup: p.warmup, maxSeconds: p.maxRunSeconds, minQueries: p.minQueries };
   const tag = `${sys.name} on ${data.name}`;
@@ -100,6 +112,8 @@ export async function measureSystem(sys: BenchSystem, data: PeerDataset, p: Peer
       const knob = knobFor(run.points, 0.95) ?? best.knob;
       for (let i = 0; i < FILTERS.length; i++) await measure(knob, 1, i);
     }
+    if (lifecycleSkipped) run.lifecycleSkipped = lifecycleSkipped;
+    else await measureLifecycle(sys, run, knobFor(run.points, 0.95) ?? best?.knob ?? run.load.knobs[0], p, log);
   } finally {
     await sys.unload().catch((err: unknown) => run.errors.push(`unload failed: ${message(err)}`));
   }

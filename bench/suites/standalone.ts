@@ -11,7 +11,7 @@ import { groundTruth } from '../ground-truth.ts';
 import { runInserts, runRoundTrips, type InsertRun } from '../http-client.ts';
 import { REPO_ROOT, nowMs, processMemory, runEnvironment, type LatencySummary, type ProcessMemory } from '../measure.ts';
 import {
-  createVectorCollection, startBenchServer, waitIdle, waitIndexed, waitSearchable,
+  createVectorCollection, startBenchServer, waitIdle, waitIndexed, waitRssSettled, waitSearchable,
   type BenchServer, type HnswParams, type IndexingOutcome,
 } from '../quiver-server.ts';
 import { buildRawIndex, type RawIndex } from '../raw-usearch.ts';
@@ -146,7 +146,7 @@ async function loadQuiver(server: BenchServer, ds: Dataset, p: StandaloneParams,
   log(`quiver: background indexing settled at ${secs(indexing.settled_s)} with ${indexing.pending_after_background ?? '?'} rows pending ` +
     `(all indexed by background work: ${secs(indexing.background_s)}); full compaction took ${secs(indexing.compact_s)}`);
   log(`quiver: fully indexed ${indexing.indexed_s === null ? 'NOT within the timeout' : `${secs(indexing.indexed_s)} after the last ack`}`);
-  const settle_s = await waitIdle(server.pid, 0.1, 1000, p.idleTimeoutMs);
+  const settle_s = (await waitIdle(server.pid, 0.1, 1000, p.idleTimeoutMs)) + (await waitRssSettled(server.pid));
   const memory = await processMemory(server.pid);
   log(`quiver: server idle after ${settle_s.toFixed(1)} s more; RSS ${memory?.rss_mb ?? '?'} MiB (peak ${memory?.peak_rss_mb ?? '?'} MiB)`);
   const has = JSON.stringify({ collectionName: COLLECTION });

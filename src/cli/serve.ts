@@ -17,6 +17,7 @@ import { openPorts, unsharedBackends } from '../shared/runtime/open-ports.ts';
 import { startStandalone } from '../standalone.ts';
 import { UsageError } from './usage.ts';
 import { listenerScheme } from '../shared/runtime/tls-listener.ts';
+import { startMemoryReclaimer } from '../shared/runtime/memory-reclaimer.ts';
 
 export const SERVE_HELP = `usage: quiver [standalone|proxy|indexer|bridge|openapi] [options]
 
@@ -85,11 +86,13 @@ export async function runServer(argv: string[], usage: string): Promise<number> 
   const config = loadConfig({ env: process.env, file: values.config, overrides });
   const logger = pinoLogger({ component: command, level: config.logging.level });
   const running = await start(config, logger);
+  const reclaimer = startMemoryReclaimer();
   // The line tests and scripts wait for; stdout carries nothing else.
   process.stdout.write(`${running.banner}\n`);
   await new Promise<void>((resolveStop) => {
     const onSignal = (signal: string) => {
       logger.info('stopping', { signal });
+      reclaimer.stop();
       void running.stop().then(resolveStop, (err) => {
         logger.error('stop failed', { error: String(err) });
         resolveStop();

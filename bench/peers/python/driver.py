@@ -12,6 +12,13 @@ caller can read the process's baseline memory before any data is loaded.
   {"cmd": "search", "queries": F, "dim": D, "k": 10, "knob": V, "clients": C,
    "filter": null | {"op": "<"|"==", "value": V}, "warmup": W, "max_s": S, "min_queries": M}
       -> {"ok": true, "wall_ms": MS, "latencies_ms": [...], "ids": [[...], ...]}
+  {"cmd": "freshness", "base": F, "tags": F, "rows": N, "dim": D, "first_id": I, "batch": B,
+   "rate": ROWS_PER_S, "duration_s": S, "timeout_s": S, "poll_ms": MS}
+      -> {"ok": true, "latencies_ms": [...], "never_visible": N, "rows_inserted": N,
+          "ingest_ms": MS, "probe_ms": [...]}          (see freshness.py)
+  {"cmd": "persist", "workdir": DIR}   -> {"ok": true}  (leave the store on disk for "open")
+  {"cmd": "open", "workdir": DIR, "dim": D, "metric": M, "queries": F, "k": 10, "knob": V}
+      -> {"ok": true, "ids": [...]}    (open the persisted store, answer query 0)
   {"cmd": "close"}
 
 Vectors are raw little-endian float32 files (rows x dim), tags raw int32. Timing happens here, in
@@ -27,6 +34,8 @@ import time
 import traceback
 
 import numpy as np
+
+import freshness
 
 ADAPTERS = {
     "faiss": "peer_faiss",
@@ -121,6 +130,23 @@ def main():
                 del base
                 gc.collect()
                 reply({"ok": True, "load_s": load_s, **info})
+            elif cmd == "freshness":
+                base = np.memmap(req["base"], dtype="<f4", mode="r", shape=(req["rows"], req["dim"]))
+                tags = np.fromfile(req["tags"], dtype="<i4")
+                out = freshness.measure(
+                    peer, base, tags, req["first_id"], req["batch"], req["rate"],
+                    req["duration_s"], req["timeout_s"], req["poll_ms"],
+                )
+                del base
+                reply({"ok": True, **out})
+            elif cmd == "persist":
+                peer.persist(req)
+                reply({"ok": True})
+            elif cmd == "open":
+                peer.open(req)
+                query = np.fromfile(req["queries"], dtype="<f4", count=req["dim"])
+                peer.prepare(req["knob"], 1)
+                reply({"ok": True, "ids": [int(x) for x in peer.search(query, req["k"], None)]})
             elif cmd == "search":
                 path = req["queries"]
                 if path not in queries_cache:

@@ -41,6 +41,23 @@ class Peer:
             "knobs": [16, 32, 64, 128, 256, 512],
         }
 
+    def insert_more(self, ids, vectors, tags):
+        self.col.add(ids=[str(i) for i in ids], embeddings=vectors, metadatas=[{"tag": t} for t in tags])
+
+    def get_ids(self, ids):
+        return [int(i) for i in self.col.get(ids=[str(i) for i in ids], include=[])["ids"]]
+
+    def persist(self, req):
+        # PersistentClient writes through to its directory; nothing to add.
+        pass
+
+    def open(self, req):
+        self.path = os.path.join(req["workdir"], "chroma")
+        self.client = self._open()
+        self.col = self.client.get_collection("bench", embedding_function=None)
+        # The collection keeps the ef_search it was last given; prepare() reopens only for another.
+        self.ef = int(self.col.configuration["hnsw"]["ef_search"])
+
     def _open(self):
         return chromadb.PersistentClient(path=self.path, settings=Settings(anonymized_telemetry=False))
 

@@ -1,4 +1,6 @@
 """faiss-cpu HNSW (IndexHNSWFlat): a second in-process reference next to usearch."""
+import os
+
 import faiss
 import numpy as np
 
@@ -25,6 +27,13 @@ class Peer:
             "knob": "efSearch",
             "knobs": [16, 32, 64, 128, 256, 512],
         }
+
+    def persist(self, req):
+        # faiss keeps its index in memory only; the file is what a new process can start from.
+        faiss.write_index(self.index, os.path.join(req["workdir"], "faiss.index"))
+
+    def open(self, req):
+        self.index = faiss.read_index(os.path.join(req["workdir"], "faiss.index"))
 
     def prepare(self, knob, clients):
         # One query per call: keep OpenMP out of the way of the client threads.

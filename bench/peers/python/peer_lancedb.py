@@ -40,6 +40,26 @@ class Peer:
         knobs = [p for p in [1, 2, 4, 8, 16, 32, 64, 128] if p <= partitions] or [1]
         return {"index": f"IVF_FLAT metric={self.metric} (default partitions)", "knob": "nprobes", "knobs": knobs}
 
+    def insert_more(self, ids, vectors, tags):
+        dim = vectors.shape[1]
+        self.table.add(pa.table({
+            "id": pa.array(ids, pa.int64()),
+            "tag": pa.array(tags, pa.int64()),
+            "vector": pa.FixedSizeListArray.from_arrays(pa.array(np.ascontiguousarray(vectors).reshape(-1)), dim),
+        }))
+
+    def get_ids(self, ids):
+        q = self.table.search().where(f"id IN ({','.join(str(int(i)) for i in ids)})").select(["id"]).limit(len(ids))
+        return q.to_arrow().column("id").to_pylist()
+
+    def persist(self, req):
+        # Every write is a committed table version on disk already.
+        pass
+
+    def open(self, req):
+        self.table = lancedb.connect(os.path.join(req["workdir"], "lance")).open_table("bench")
+        self.metric = "cosine" if req["metric"] == "cosine" else "l2"
+
     def prepare(self, knob, clients):
         self.knob = int(knob)
 

@@ -46,6 +46,21 @@ class Peer:
             "knobs": [16, 32, 64, 128, 256, 512],
         }
 
+    def insert_more(self, ids, vectors, tags):
+        self.client.insert("bench", [{"id": i, "vector": v, "tag": t} for i, v, t in zip(ids, vectors, tags)])
+
+    def get_ids(self, ids):
+        return [int(row["id"]) for row in self.client.get("bench", ids=list(ids), output_fields=["id"])]
+
+    def persist(self, req):
+        # Closing the client (when the driver stops) leaves milvus.db for the next process.
+        pass
+
+    def open(self, req):
+        self.client = MilvusClient(os.path.join(req["workdir"], "milvus.db"))
+        self.metric = "COSINE" if req["metric"] == "cosine" else "L2"
+        self.client.load_collection("bench")
+
     def prepare(self, knob, clients):
         self.ef = int(knob)
 

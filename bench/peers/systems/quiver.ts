@@ -3,13 +3,18 @@
  * dataset, rows inserted as JSON batches, a full compaction so the searches hit the final HNSW
  * segment (as every other system searches its finished index), then single-query search requests
  * from keep-alive clients (bench/http-client.ts), filtered with a Milvus expression on `tag`.
+ * Insert-to-visible latency (quiver-freshness.ts), cold start and recovery (quiver-restart.ts)
+ * follow, each restart over the same data directory.
  */
 import { runInserts, runSearchLoad } from '../../http-client.ts';
 import { nowMs } from '../../measure.ts';
-import { control, startBenchServer, waitIdle, waitIndexed, waitSearchable, type BenchServer } from '../../quiver-server.ts';
+import { control, startBenchServer, waitIdle, waitRssSettled, waitIndexed, waitSearchable, type BenchServer } from '../../quiver-server.ts';
 import type { PeerDataset } from '../data/dataset.ts';
+import { backlogRows } from '../freshness.ts';
 import type { FilterSpec, PeersParams } from '../params.ts';
 import { treeRssMb } from '../process-tree.ts';
+import { quiverFreshness } from './quiver-freshness.ts';
+import { quiverColdStart, quiverRecovery } from './quiver-restart.ts';
 import type { BenchSystem, LoadOutcome, SearchLimits, SearchOutcome } from './system.ts';
 
 const COLLECTION = 'peers_bench';
@@ -100,10 +105,20 @@ function searchBodies(data: PeerDataset, k: number, ef: number, filter: FilterSp
 export function quiverSystem(p: PeersParams, version: string, log: (s: string) => void): BenchSystem {
   let server: BenchServer | null = null;
   let data: PeerDataset | null = null;
+  /** Rows inserted after the load (ids from the dataset's row count on). */
+  let extraRows = 0;
+  const adopt = (s: BenchServer) => {
+    server = s;
+  };
+  const loaded = () => {
+    if (!server || !data) throw new Error('no dataset loaded');
+    return { server, data };
+  };
   const unload = async () => {
     await server?.close();
     server = null;
     data = null;
+    extraRows = 0;
   };
   return {
     name: 'quiver-http',
@@ -124,6 +139,7 @@ export function quiverSystem(p: PeersParams, version: string, log: (s: string) =
       if (indexing.indexed_s === null) throw new Error(`quiver did not report every row indexed within ${timeoutMs / 1000} s`);
       const loaded = nowMs();
       await waitIdle(server.pid, 0.1, 1000, 120_000);
+      await waitRssSettled(server.pid);
       const after = await treeRssMb(server.pid);
       log(`quiver-http: inserted in ${insert.seconds.toFixed(1)} s (${insert.rows_per_s.toFixed(0)} rows/s), ` +
         `searchable ${searchable_s.toFixed(1)} s and indexed ${indexing.indexed_s.toFixed(1)} s after the last ack; idle ${((nowMs() - loaded) / 1000).toFixed(1)} s later`);
@@ -154,6 +170,24 @@ export function quiverSystem(p: PeersParams, version: string, log: (s: string) =
       const count = Math.min(bodies.length, Math.max(l.minQueries, affordable));
       const { ids, ...summary } = await runSearchLoad(server.url, bodies.slice(0, count), clients);
       return { ids, summary };
+    },
+    async freshness(plan) {
+      const { server: s, data: d } = loaded();
+      const run = await quiverFreshness(s.url, COLLECTION, d, d.ds.spec.rows + extraRows, plan);
+      extraRows += run.rowsInserted;
+      return run.outcome;
+    },
+    async coldStart(knob, k) {
+      const { server: s, data: d } = loaded();
+      return quiverColdStart(s, adopt, COLLECTION, d, d.ds.spec.rows + extraRows, knob, k);
+    },
+    async recovery() {
+      const { server: s, data: d } = loaded();
+      const rows = d.ds.spec.rows;
+      const backlog = p.backlog.rows ?? backlogRows(rows, p.backlog.min, p.backlog.max);
+      const outcome = await quiverRecovery(s, adopt, COLLECTION, d, rows + extraRows, rows + extraRows, backlog);
+      extraRows += backlog;
+      return outcome;
     },
     unload,
     close: unload,

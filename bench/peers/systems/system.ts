@@ -2,11 +2,12 @@
  * What the suite needs from a benchmarked system: load a dataset (timed until every row is
  * searchable through the index the searches use), report its memory, and answer single-query
  * searches for one value of its speed/recall knob with 1 or more concurrent clients, optionally
- * filtered on the `tag` column.
+ * filtered on the `tag` column; then ingest under a read probe, restart, and recover.
  */
 import type { LatencySummary } from '../../measure.ts';
 import type { FilterSpec } from '../params.ts';
 import type { PeerDataset } from '../data/dataset.ts';
+import type { ColdStartOutcome, FreshnessOutcome, NotApplicable, PacePlan, RecoveryOutcome } from '../freshness.ts';
 
 /** The outcome of loading one dataset into a system. */
 export interface LoadOutcome {
@@ -46,6 +47,19 @@ export interface BenchSystem {
    * answered, or `maxSeconds` passed and at least `minQueries` were answered.
    */
   search(knob: number, clients: number, filter: FilterSpec | null, limits: SearchLimits): Promise<SearchOutcome>;
+  /**
+   * Keeps ingesting fresh rows (ids from the dataset's row count on) at the plan's pace and times
+   * each batch from its acknowledgement until a read first returns its marker row. Rejects on a
+   * failed insert or read.
+   */
+  freshness(plan: PacePlan): Promise<FreshnessOutcome | NotApplicable>;
+  /**
+   * Stops what serves the loaded data, keeping it on disk, and times a fresh start until a search
+   * for query 0 at `knob` answers `k` hits. The system stays loaded (from the new start).
+   */
+  coldStart(knob: number, k: number): Promise<ColdStartOutcome | NotApplicable>;
+  /** Times an indexer catching up with a backlog left in its log (after coldStart). */
+  recovery(): Promise<RecoveryOutcome | NotApplicable>;
   /** Drops the loaded dataset (and stops any server); the system can load the next one. */
   unload(): Promise<void>;
   /** Releases everything. */

@@ -7,6 +7,7 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { VectorColumn } from '../../shared/schema/types.ts';
 import { buildHnswBytes } from '../../shared/vector/hnsw-build.ts';
+import { exposedGc } from '../../shared/runtime/memory-reclaimer.ts';
 import type { HnswBuildSpec } from './index-builder.ts';
 
 export interface BuildRequest {
@@ -38,12 +39,19 @@ function lowerPriority(): void {
 
 lowerPriority();
 
+const collect = exposedGc();
+
 parentPort?.on('message', (req: BuildRequest) => {
   try {
     const { data } = buildHnswBytes(req.column, { ...req.spec }, { threads: req.threads || undefined, tmpDir: req.tmpDir });
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    parentPort!.postMessage({ id: req.id, ok: true, bytes } satisfies BuildResponse);
+    // Hand the file over instead of copying it when the bytes own their whole buffer.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    parentPort!.postMessage({ id: req.id, ok: true, bytes } satisfies BuildResponse, whole ? [bytes.buffer as ArrayBuffer] : []);
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ok: false, error: (err as Error).message } satisfies BuildResponse);
   }
+  // This thread allocates nothing between builds, so V8 would otherwise keep the request's
+  // vectors (a copy of the whole column) resident until the next build.
+  collect?.();
 });

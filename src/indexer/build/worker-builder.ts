@@ -22,7 +22,11 @@ export class WorkerIndexBuilder implements IndexBuilder {
 
   build(col: VectorColumn, spec: HnswBuildSpec): Promise<Uint8Array> {
     const run = this.queue.then(() => this.buildNow(col, spec));
-    this.queue = run.catch(() => undefined);
+    // The chain must not hold the last result: an index file is as large as its vectors.
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
