@@ -7,14 +7,15 @@
  * JavaScript allocates; an idle server (or an idle index-build thread) therefore keeps that
  * memory resident indefinitely — measured at more than half the resident set after loading
  * 40,000 × 768-d vectors. This module runs a full collection when off-heap memory (V8's count of
- * ArrayBuffer backing stores) has grown by `thresholdBytes` since the last one, checked every
- * `intervalMs`, so at most one collection per two intervals, plus one when the burst is over (a
- * major collection of this heap takes tens of milliseconds). Memory really in use becomes the
- * new reference point.
+ * ArrayBuffer backing stores) has grown by `thresholdBytes` since the last one and the event
+ * loop is not busy serving, checked every `intervalMs`, plus once more when the burst is over (a
+ * major collection of this heap takes tens of milliseconds and would stall requests in flight).
+ * Memory really in use becomes the new reference point.
  *
  * Needs `gc` on the global object (Node started with `--expose-gc`, as `bin/quiver` does);
  * without it the reclaimer does nothing and V8's own heuristics apply.
  */
+import { performance } from 'node:perf_hooks';
 import { memoryUsage } from 'node:process';
 
 /** Tuning of the reclaimer; the defaults suit every process shape. */
@@ -27,6 +28,8 @@ export interface MemoryReclaimerOptions {
   collect?: () => void;
   /** Overrides `process.memoryUsage().external` (tests). */
   external?: () => number;
+  /** Overrides the event loop's utilisation since the previous call, 0..1 (tests). */
+  busy?: () => number;
 }
 
 /** A running reclaimer. */
@@ -42,6 +45,23 @@ export interface MemoryReclaimer {
 /** Change of off-heap memory between two checks below which it counts as not moving, bytes. */
 const STABLE_BYTES = 1024 * 1024;
 
+/**
+ * Event-loop utilisation above which the process counts as serving: a full collection would
+ * stall the requests in flight, and V8's own collections keep pace with a steady load anyway.
+ */
+const BUSY_UTILISATION = 0.5;
+
+/** Utilisation of this thread's event loop since the previous call, 0..1. */
+function eventLoopBusy(): () => number {
+  let previous = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, previous);
+    previous = now;
+    return delta.utilization;
+  };
+}
+
 /** The exposed collector, or null when Node was started without `--expose-gc`. */
 export function exposedGc(): (() => void) | null {
   const gc = (globalThis as { gc?: unknown }).gc;
@@ -53,6 +73,7 @@ export function startMemoryReclaimer(o: MemoryReclaimerOptions = {}): MemoryRecl
   const collect = o.collect ?? exposedGc();
   const external = o.external ?? (() => memoryUsage().external);
   const threshold = o.thresholdBytes ?? 32 * 1024 * 1024;
+  const busy = o.busy ?? eventLoopBusy();
   let baseline = external();
   let last = baseline;
   // V8 frees dead backing stores on a background thread after a collection, and its off-heap
@@ -73,12 +94,15 @@ export function startMemoryReclaimer(o: MemoryReclaimerOptions = {}): MemoryRecl
     const now = external();
     const stable = Math.abs(now - last) < STABLE_BYTES;
     last = now;
+    const serving = busy() > BUSY_UTILISATION;
     if (settling) {
       settling = false;
       baseline = now;
       return false;
     }
     if (now < baseline) baseline = now;
+    // While serving, garbage waits for the load to drop: then the growth rule fires.
+    if (serving) return false;
     if (now - baseline >= threshold) return run(true);
     if (burst && stable) return run(false);
     return false;

@@ -7,12 +7,18 @@ const MiB = 1024 * 1024;
 /** A reclaimer over a scripted off-heap counter; the periodic timer is parked far away. */
 function scripted(threshold = 32 * MiB) {
   let external = 100 * MiB;
+  let utilisation = 0;
   let collections = 0;
-  const r = startMemoryReclaimer({ intervalMs: 3_600_000, thresholdBytes: threshold, collect: () => collections++, external: () => external });
+  const r = startMemoryReclaimer({
+    intervalMs: 3_600_000, thresholdBytes: threshold, collect: () => collections++, external: () => external, busy: () => utilisation,
+  });
   return {
     r,
     set(mib: number) {
       external = mib * MiB;
+    },
+    busy(u: number) {
+      utilisation = u;
     },
     collections: () => collections,
   };
@@ -59,6 +65,22 @@ describe('memory reclaimer', () => {
     for (let i = 0; i < 5; i++) assert.equal(s.r.check(), false);
     s.set(320);
     assert.equal(s.r.check(), false, '20 MiB over the live level is below the threshold');
+    assert.equal(s.collections(), 2);
+    s.r.stop();
+  });
+
+  it('waits while the event loop is busy serving, then collects when the load drops', () => {
+    const s = scripted();
+    s.busy(0.9);
+    s.set(500);
+    assert.equal(s.r.check(), false, 'no full collection under load');
+    s.set(700);
+    assert.equal(s.r.check(), false);
+    assert.equal(s.collections(), 0);
+    s.busy(0.05);
+    assert.equal(s.r.check(), true, 'the load dropped: the growth is collected');
+    assert.equal(s.r.check(), false, 'settling');
+    assert.equal(s.r.check(), true, 'the burst is over: one more');
     assert.equal(s.collections(), 2);
     s.r.stop();
   });
