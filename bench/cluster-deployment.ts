@@ -191,20 +191,6 @@ export async function serviceVersions(env: Record<string, string>): Promise<Serv
   };
 }
 
-/** count(*) of the collection through `url` at consistency `level`. */
-export async function countRows(url: string, name: string, level: 'Strong' | 'Eventually'): Promise<number> {
-  const data = (await control(url, 'entities/query', {
-    collectionName: name, filter: '', outputFields: ['count(*)'], consistencyLevel: level,
-  })) as Record<string, number>[];
-  return Number(data[0]?.['count(*)'] ?? 0);
-}
-
-/** Seconds from monotonic `sinceMs` until a Strong count(*) through `url` reaches `rows`; null on timeout. */
-export async function waitSearchableAt(url: string, name: string, rows: number, sinceMs: number, timeoutMs: number): Promise<number | null> {
-  const seen = await pollUntil(async () => ((await countRows(url, name, 'Strong')) >= rows ? true : null), 20, timeoutMs);
-  return seen ? (nowMs() - sinceMs) / 1000 : null;
-}
-
 /** Index build progress as indexes/describe reports it (from the shard manifests). */
 export interface IndexProgress {
   totalRows: number;

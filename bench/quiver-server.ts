@@ -150,14 +150,17 @@ export async function createVectorCollection(url: string, name: string, dim: num
   });
 }
 
-/** Seconds from `sinceMs` (monotonic) until a Strong count(*) sees `rows` rows, or null after `timeoutMs`. */
+/** count(*) of the collection through `url` at consistency `level` (Eventually: published rows only). */
+export async function countRows(url: string, name: string, level: 'Strong' | 'Eventually'): Promise<number> {
+  const data = (await control(url, 'entities/query', {
+    collectionName: name, filter: '', outputFields: ['count(*)'], consistencyLevel: level,
+  })) as Record<string, number>[];
+  return Number(data[0]?.['count(*)'] ?? 0);
+}
+
+/** Seconds from `sinceMs` (monotonic) until a Strong count(*) through `url` sees `rows` rows, or null after `timeoutMs`. */
 export async function waitSearchable(url: string, name: string, rows: number, sinceMs: number, timeoutMs: number): Promise<number | null> {
-  const seen = await pollUntil(async () => {
-    const data = (await control(url, 'entities/query', {
-      collectionName: name, filter: '', outputFields: ['count(*)'], consistencyLevel: 'Strong',
-    })) as Record<string, number>[];
-    return Number(data[0]?.['count(*)']) >= rows ? true : null;
-  }, 20, timeoutMs);
+  const seen = await pollUntil(async () => ((await countRows(url, name, 'Strong')) >= rows ? true : null), 20, timeoutMs);
   return seen ? (nowMs() - sinceMs) / 1000 : null;
 }
 

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { resolveOptions } from '../../src/shared/adapters/kafka/options.ts';
 import { loadConfig } from '../../src/shared/config/load.ts';
 import {
-  compactFully, countRows, serviceVersions, startBenchCluster, waitIndexersIdle, waitSearchableAt, type BenchCluster,
+  compactFully, serviceVersions, startBenchCluster, waitIndexersIdle, type BenchCluster,
 } from '../cluster-deployment.ts';
+import { countRows, waitSearchable } from '../quiver-server.ts';
 import { describeCpu, meterCpu, type CpuUsage, type MeteredProcess } from '../cpu-meter.ts';
 import { generateDataset } from '../datasets.ts';
 import { groundTruth, recallAtK, type GroundTruth } from '../ground-truth.ts';
@@ -223,7 +224,7 @@ async function measure(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s:
   const ingestRecordsMbPerS = records.bytes / 2 ** 20 / ingest.value.seconds;
   log(`ingest: ${ingest.value.rows_per_s.toFixed(0)} rows/s, ${ingestRecordsMbPerS.toFixed(1)} MB/s of records, ${ingest.value.mb_per_s.toFixed(1)} MB/s of JSON`);
   log(`ingest CPU: ${describeCpu(ingest.cpu)}`);
-  const searchable_s = await waitSearchableAt(b, COLLECTION, expected, ingest.value.lastAckMs, p.timeoutMs);
+  const searchable_s = await waitSearchable(b, COLLECTION, expected, ingest.value.lastAckMs, p.timeoutMs);
   log(`ingest: all rows searchable through the other proxy (Strong) ${searchable_s === null ? 'NOT within the timeout' : `${searchable_s.toFixed(2)} s after the last ack`}`);
   const settle_s = await waitIndexersIdle(bc, p.timeoutMs);
   log(`indexers idle after ${settle_s.toFixed(1)} s more`);
@@ -243,7 +244,7 @@ async function measure(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s:
   await waitIndexersIdle(bc, p.timeoutMs);
   const compact_s = await compactFully(a, COLLECTION, expected, p.timeoutMs);
   log(`full compaction ${compact_s === null ? 'did NOT finish within the timeout' : `took ${compact_s.toFixed(1)} s`}`);
-  const proxyCounts = await Promise.all(bc.urls.map((u) => waitSearchableAt(u, COLLECTION, expected, nowMs(), p.timeoutMs).then(() => countRows(u, COLLECTION, 'Strong'))));
+  const proxyCounts = await Promise.all(bc.urls.map((u) => waitSearchable(u, COLLECTION, expected, nowMs(), p.timeoutMs).then(() => countRows(u, COLLECTION, 'Strong'))));
   log(`rows counted through each proxy (Strong): ${proxyCounts.join(', ')} of ${expected}`);
   await waitIndexersIdle(bc, p.timeoutMs);
 

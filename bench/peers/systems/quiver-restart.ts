@@ -9,19 +9,14 @@
  */
 import { postJson, runInserts } from '../../http-client.ts';
 import { nowMs, pollUntil, wallClockMs } from '../../measure.ts';
-import { startBenchServer, type BenchServer } from '../../quiver-server.ts';
+import { countRows, startBenchServer, type BenchServer } from '../../quiver-server.ts';
 import type { PeerDataset } from '../data/dataset.ts';
 import { extraBatch, shardAssignedAt, type ColdStartOutcome, type RecoveryOutcome } from '../freshness.ts';
 import { ExtraRows } from './quiver-freshness.ts';
+import { insertBatch, searchBody } from './quiver-requests.ts';
 
 /** The longest flush interval quiver accepts (indexer.flushIntervalMs), ms: the window to build the backlog in. */
 const MAX_FLUSH_INTERVAL_MS = 60_000;
-
-/** Live rows the server's loaded segments hold (count(*), consistency Eventually: reads only what is published). */
-export async function countRows(url: string, collection: string): Promise<number> {
-  const res = await postJson(url, 'entities/query', JSON.stringify({ collectionName: collection, filter: '', outputFields: ['count(*)'], consistencyLevel: 'Eventually' }));
-  return Number((res.data as Record<string, number>[])[0]?.['count(*)']);
-}
 
 /** Log records of `collection` past its shards' checkpoints (the status endpoint's lag), or null when unknown. */
 export async function logLag(url: string, collection: string): Promise<number | null> {
@@ -43,11 +38,7 @@ export async function quiverColdStart(server: BenchServer, adopt: AdoptServer, c
   const next = await startBenchServer(undefined, { dataDir: server.dataDir });
   adopt(next);
   const readySeconds = (nowMs() - started) / 1000;
-  const dim = data.ds.spec.dim;
-  const body = JSON.stringify({
-    collectionName: collection, data: [Array.from(data.ds.queries.subarray(0, dim))], annsField: 'vector', limit: k,
-    searchParams: { metricType: data.metric === 'cosine' ? 'COSINE' : 'L2', params: { ef: knob } }, consistencyLevel: 'Eventually',
-  });
+  const body = searchBody(collection, data, 0, k, knob);
   // Until the collection's segments are loaded a search fails or answers fewer hits.
   const answered = await pollUntil(async () => {
     const res = await postJson(next.url, 'entities/search', body).catch(() => null);
@@ -63,8 +54,8 @@ export async function quiverColdStart(server: BenchServer, adopt: AdoptServer, c
 /** Builds a backlog of `backlog` rows (ids from `firstId`), kills the server, and times the catch-up of a restarted one. */
 export async function quiverRecovery(server: BenchServer, adopt: AdoptServer, collection: string, data: PeerDataset, rowsBefore: number, firstId: number, backlog: number): Promise<RecoveryOutcome> {
   // Rows still in the log after the last restart are published by now or soon.
-  const settled = await pollUntil(async () => ((await countRows(server.url, collection)) === rowsBefore ? true : null), 50, 60_000);
-  if (!settled) throw new Error(`expected ${rowsBefore} rows searchable before the backlog, found ${await countRows(server.url, collection)}`);
+  const settled = await pollUntil(async () => ((await countRows(server.url, collection, 'Eventually')) === rowsBefore ? true : null), 50, 60_000);
+  if (!settled) throw new Error(`expected ${rowsBefore} rows searchable before the backlog, found ${await countRows(server.url, collection, 'Eventually')}`);
   await server.stop();
   let current = await startBenchServer(undefined, {
     dataDir: server.dataDir,
@@ -73,7 +64,7 @@ export async function quiverRecovery(server: BenchServer, adopt: AdoptServer, co
   adopt(current);
   const firstAppend = nowMs();
   const extra = new ExtraRows(data, collection);
-  const batch = Math.max(50, Math.min(1000, Math.floor(500_000 / data.ds.spec.dim)));
+  const batch = insertBatch(data.ds.spec.dim);
   let requests = 0;
   for (let from = 0; from < backlog; from += batch * 20) {
     const bodies: string[] = [];
@@ -88,7 +79,7 @@ export async function quiverRecovery(server: BenchServer, adopt: AdoptServer, co
     requests += bodies.length;
   }
   const lag = await logLag(current.url, collection);
-  const visible = await countRows(current.url, collection);
+  const visible = await countRows(current.url, collection, 'Eventually');
   if ((nowMs() - firstAppend) > MAX_FLUSH_INTERVAL_MS * 0.8) throw new Error(`inserting the backlog took too long (${((nowMs() - firstAppend) / 1000).toFixed(0)} s): it may have been flushed`);
   if (visible > rowsBefore) throw new Error(`the indexer published backlog rows before the kill (${visible - rowsBefore} visible)`);
   if (lag !== null && lag < requests) throw new Error(`the log holds ${lag} records past the checkpoint, expected at least ${requests}`);
@@ -103,7 +94,7 @@ export async function quiverRecovery(server: BenchServer, adopt: AdoptServer, co
   let reads = 0;
   const done = await pollUntil(async () => {
     reads++;
-    return (await countRows(current.url, collection).catch(() => 0)) >= total ? true : null;
+    return (await countRows(current.url, collection, 'Eventually').catch(() => 0)) >= total ? true : null;
   }, 20, timeoutMs);
   if (!done) throw new Error(`the restarted server did not make all ${total} rows searchable within ${timeoutMs / 1000} s`);
   const end = nowMs();

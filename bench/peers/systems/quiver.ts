@@ -14,6 +14,7 @@ import { backlogRows } from '../freshness.ts';
 import type { FilterSpec, PeersParams } from '../params.ts';
 import { treeRssMb } from '../process-tree.ts';
 import { quiverFreshness } from './quiver-freshness.ts';
+import { insertBatch, searchBody } from './quiver-requests.ts';
 import { quiverColdStart, quiverRecovery } from './quiver-restart.ts';
 import type { BenchSystem, LoadOutcome, SearchLimits, SearchOutcome } from './system.ts';
 
@@ -21,11 +22,6 @@ const COLLECTION = 'peers_bench';
 
 /** quiver's default indexer.hnswMinRows: fewer rows stay in a flat (exactly searched) segment. */
 const HNSW_MIN_ROWS = 5000;
-
-/** The Milvus filter expression of a filter. */
-export function milvusFilter(f: FilterSpec): string {
-  return `tag ${f.op} ${f.value}`;
-}
 
 async function createCollection(url: string, data: PeerDataset, p: PeersParams): Promise<void> {
   await control(url, 'collections/create', {
@@ -45,11 +41,6 @@ async function createCollection(url: string, data: PeerDataset, p: PeersParams):
     }],
     params: { shardsNum: 1 },
   });
-}
-
-/** Rows per insert request: about half a million numbers each, a bounded body at any dimension. */
-function insertBatch(dim: number): number {
-  return Math.max(50, Math.min(1000, Math.floor(500_000 / dim)));
 }
 
 /** Insert bodies of rows [from, to). */
@@ -87,18 +78,7 @@ async function insertAll(url: string, data: PeerDataset): Promise<{ seconds: num
 }
 
 function searchBodies(data: PeerDataset, k: number, ef: number, filter: FilterSpec | null): string[] {
-  const { dim, queries } = data.ds.spec;
-  return Array.from({ length: queries }, (_, q) =>
-    JSON.stringify({
-      collectionName: COLLECTION,
-      data: [Array.from(data.ds.queries.subarray(q * dim, (q + 1) * dim))],
-      annsField: 'vector',
-      limit: k,
-      ...(filter ? { filter: milvusFilter(filter) } : {}),
-      searchParams: { metricType: data.metric === 'cosine' ? 'COSINE' : 'L2', params: { ef } },
-      consistencyLevel: 'Eventually',
-    }),
-  );
+  return Array.from({ length: data.ds.spec.queries }, (_, q) => searchBody(COLLECTION, data, q, k, ef, filter));
 }
 
 /** quiver as a BenchSystem; each load starts a fresh server. */
