@@ -90,18 +90,7 @@ export async function startBenchServer(profileDirectory?: string, options: Bench
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', onExit);
-  let closing: Promise<void> | null = null;
-  const close = () =>
-    (closing ??= (async () => {
-      process.off('exit', onExit);
-      const killer = setTimeout(() => void proc.kill(), 15_000);
-      try {
-        await proc.stop();
-      } finally {
-        clearTimeout(killer);
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    })());
+  /** Ends the process `how` (SIGKILL if it takes over 15 s); the exit hook no longer applies. */
   const release = (how: () => Promise<void>) => async () => {
     process.off('exit', onExit);
     const killer = setTimeout(() => void proc.kill(), 15_000);
@@ -111,10 +100,13 @@ export async function startBenchServer(profileDirectory?: string, options: Bench
       clearTimeout(killer);
     }
   };
+  const stop = release(() => proc.stop());
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= stop().finally(() => rm(dataDir, { recursive: true, force: true })));
   const pid = proc.child.pid!;
   return {
     url: proc.url, pid, process: proc, profiler: profileDir ? profilerFor(pid, profileDir) : null, close, dataDir,
-    stop: release(() => proc.stop()), kill: release(() => proc.kill()),
+    stop, kill: release(() => proc.kill()),
   };
 }
 
