@@ -159,3 +159,8 @@ export function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** The first line of an error's message, at most `maxChars` long: what a benchmark report shows. */
+export function errorLine(err: unknown, maxChars = Number.POSITIVE_INFINITY): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, maxChars);
+}

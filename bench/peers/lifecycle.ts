@@ -4,12 +4,13 @@
  * (which now includes the extra rows), then recovery of an indexer with a backlog. A failing
  * measure is recorded in the run's errors and the next one still runs.
  */
+import { errorLine } from '../measure.ts';
 import { isMeasured, pacePlan, type Measured } from './freshness.ts';
 import type { PeersParams } from './params.ts';
 import type { SystemRun } from './sweep.ts';
 import type { BenchSystem } from './systems/system.ts';
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300);
+const message = (err: unknown) => errorLine(err, 300);
 const ms = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} ms`);
 
 /** The rate (rows/s) a system showed while loading: quiver's insert rate, else rows over load time. */

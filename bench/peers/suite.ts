@@ -8,7 +8,7 @@
  */
 import { basename, relative } from 'node:path';
 import { loadavg } from 'node:os';
-import { REPO_ROOT, nowMs, runEnvironment } from '../measure.ts';
+import { REPO_ROOT, errorLine, nowMs, runEnvironment } from '../measure.ts';
 import type { ParamValue, SuiteOptions, SuiteResult } from '../run-suite.ts';
 import { renderCharts } from './charts.ts';
 import { loadPeerDataset } from './data/load.ts';
@@ -19,7 +19,7 @@ import { measureSystem, type SystemRun } from './sweep.ts';
 import { setupSystems } from './systems/setup.ts';
 import { verdictLine, verdictsFor } from './verdicts.ts';
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
+const message = (err: unknown) => errorLine(err);
 
 /** Runs the suite end to end. */
 export async function runPeersSuite(o: SuiteOptions): Promise<SuiteResult> {

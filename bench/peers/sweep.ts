@@ -6,7 +6,7 @@
  * at any step is recorded with its reason; what was measured is kept.
  */
 import type { LatencySummary } from '../measure.ts';
-import { nowMs } from '../measure.ts';
+import { errorLine, nowMs } from '../measure.ts';
 import { recallOf, type PeerDataset } from './data/dataset.ts';
 import type { ColdStartOutcome, FreshnessOutcome, Measured, RecoveryOutcome } from './freshness.ts';
 import { measureLifecycle } from './lifecycle.ts';
@@ -44,7 +44,7 @@ export interface SystemRun {
   lifecycleSkipped?: string;
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300);
+const message = (err: unknown) => errorLine(err, 300);
 
 /** Smallest knob (1-client, unfiltered) reaching `target`, or null. */
 export function knobFor(points: SweepPoint[], target: number): number | null {
