@@ -582,6 +582,28 @@ describe('entities through the Milvus SDK', () => {
       const got = okData(await client.get({ collectionName: 'f16', id: 1, outputFields: ['hv'], consistencyLevel: 'Strong' } as any));
       assert.equal(got[0].hv, halfBytes(vectors[0]).toString('base64'));
     });
+
+    it('takes float vectors as base64 of little-endian float32 in inserts and searches', async () => {
+      okData(await client.createCollection({ collectionName: 'f32b64', dimension: 4, metricType: 'L2' } as any));
+      const f32 = (xs: number[]) => Buffer.from(new Float32Array(xs).buffer).toString('base64');
+      const vectors = [[0.5, 0.25, -1, 2], [1, 1, 1, 1], [-0.5, 0, 0.125, 3]];
+      okData(await client.insert({
+        collectionName: 'f32b64',
+        data: [{ id: 1, vector: f32(vectors[0]) }, { id: 2, vector: vectors[1] }, { id: 3, vector: f32(vectors[2]) }],
+      }));
+      const byNumbers = okData(await client.search({
+        collectionName: 'f32b64', data: [[-0.5, 0, 0.125, 2.5]], limit: 3, outputFields: ['vector'], consistencyLevel: 'Strong',
+      } as any)) as any[];
+      const byBase64 = okData(await client.search({
+        collectionName: 'f32b64', data: [f32([-0.5, 0, 0.125, 2.5])], limit: 3, consistencyLevel: 'Strong',
+      } as any)) as any[];
+      assert.deepEqual(byNumbers.map((h) => h.id), ['3', '1', '2']);
+      assert.deepEqual(byBase64.map((h) => [h.id, h.distance]), byNumbers.map((h) => [h.id, h.distance]));
+      assert.deepEqual(byNumbers[0].vector, vectors[2], 'stored vectors come back as numbers');
+      const wrong = await client.insert({ collectionName: 'f32b64', data: [{ id: 4, vector: f32([1, 2, 3]) }] });
+      assert.equal(wrong.code, 1804, JSON.stringify(wrong));
+      assert.match(String(wrong.message), /expected 16 bytes \(dim 4\)/);
+    });
   });
 
   describe('bad input writes nothing', () => {

@@ -43,6 +43,17 @@ describe('vector inputs', () => {
     assert.deepEqual(Array.from(vectors.bin.data), [0xa5, 0x5a]);
   });
 
+  it('reads base64 of little-endian float32 for float vectors', () => {
+    const f32 = (xs: number[]) => Buffer.from(new Float32Array(xs).buffer).toString('base64');
+    const { vectors } = validateRows(c, [{ ...row, fv: f32([0.25, -1, 3e38]) }, { ...row, id: 2, fv: [1, 2, 3] }], INSERT);
+    assert.deepEqual(vectors.fv.data, new Float32Array([0.25, -1, 3e38, 1, 2, 3]));
+    assert.deepEqual(parseVector(c.fields[1], f32([7, 8, 9])), new Float32Array([7, 8, 9]));
+    bad('fv', f32([1, 2]), 'expected 12 bytes (dim 3) but base64 holds 8');
+    bad('fv', f32([1, NaN, 3]), 'element 1 is not a finite float32');
+    bad('fv', f32([1, 2, -Infinity]), 'element 2 is not a finite float32');
+    bad('fv', 'not base64!', 'not an array of numbers nor valid base64');
+  });
+
   it('places each row at its offset', () => {
     const rows = [0, 1, 2].map((i) => ({ ...row, id: i, fv: [i, i, i], bin: [i, 255 - i] }));
     const { vectors } = validateRows(c, rows, INSERT);
@@ -58,7 +69,7 @@ describe('vector inputs', () => {
     bad('fv', [1, 2, 1e39], 'element 2');
     bad('fv', [1, 2, Infinity], 'element 2');
     bad('fv', [1, 2, NaN], 'element 2');
-    bad('fv', '[1,2,3]', 'expected a vector');
+    bad('fv', '[1,2,3]', 'not an array of numbers nor valid base64');
     bad('fv', null, 'a vector cannot be null');
     bad('fv', { 0: 1 }, 'expected a vector');
     assertQuiverError(() => validateRows(c, [{ ...row, fv: undefined }], INSERT), ErrorCode.InvalidInsertData, 'missing vector field: fv');
