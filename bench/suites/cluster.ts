@@ -1,8 +1,9 @@
 /**
  * Suite `cluster`: quiver's cluster mode on the local Kafka, S3 and Redis, in one run — the raw
- * Kafka producer's throughput for quiver's own write records, ingest through two proxies against
- * it, insert-to-searchable latency at half the measured ingest rate, and search QPS and recall
- * through both proxies once the data is indexed.
+ * Kafka producer's throughput for quiver's own write records, the same JSON bodies against bare
+ * `node:http` servers that only parse them, ingest through two proxies against both,
+ * insert-to-searchable latency at half the measured ingest rate, and search QPS and recall through
+ * both proxies once the data is indexed.
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,8 @@ import { countRows, waitSearchable } from '../quiver-server.ts';
 import { describeCpu, meterCpu, type CpuUsage, type MeteredProcess } from '../cpu-meter.ts';
 import { generateDataset } from '../datasets.ts';
 import { groundTruth, recallAtK, type GroundTruth } from '../ground-truth.ts';
-import { runInserts, runSearchLoad, type SearchRun } from '../http-client.ts';
+import { runInserts, runSearchLoad, type InsertRun, type SearchRun } from '../http-client.ts';
+import { startHttpFloor } from '../http-floor.ts';
 import { observeManifests } from '../manifest-observer.ts';
 import { REPO_ROOT, medianBy, nowMs, runEnvironment } from '../measure.ts';
 import { control, createVectorCollection } from '../quiver-server.ts';
@@ -140,6 +142,8 @@ async function searchThroughProxies(phase: ClusterSearchPhase): Promise<ClusterS
 }
 
 const COLLECTION = 'bench_cluster';
+/** Where the dataset is ingested once more with base64 vectors, after the search phase. */
+const BASE64_COLLECTION = 'bench_cluster_base64';
 /** Primary keys of the warm-up rows and of the latency phase's rows: far above the dataset's. */
 const WARMUP_FIRST_ID = 1_000_000_000;
 const MARKER_FIRST_ID = 2_000_000_000;
@@ -155,18 +159,19 @@ export async function runClusterSuite(o: SuiteOptions): Promise<SuiteResult> {
   const gt = await groundTruth(ds, p.k, join(REPO_ROOT, 'bench', '.cache'));
   log(`dataset ${ds.name}; ground truth ${gt.cached ? 'from cache' : `computed in ${gt.seconds.toFixed(1)} s`}`);
   const { bodies, counts } = insertBodies(ds, COLLECTION, p.batch);
+  const base64Bodies = insertBodies(ds, BASE64_COLLECTION, p.batch, 'base64').bodies;
 
   log(`cluster: starting ${p.proxies} proxies and ${p.indexers} indexers`);
   const extraEnv: Record<string, string> = p.hnswMinRows === null ? {} : { QUIVER_HNSW_MIN_ROWS: String(p.hnswMinRows) };
   const bc = await startBenchCluster('bench', p.proxies, p.indexers, extraEnv);
   try {
-    const m = await measure(bc, p, { bodies, counts, gt, ds: { name: ds.name, queries: searchBodies(ds, COLLECTION, p.k, p.ef) } }, log);
+    const m = await measure(bc, p, { bodies, base64Bodies, counts, gt, ds: { name: ds.name, queries: searchBodies(ds, COLLECTION, p.k, p.ef) } }, log);
     return buildClusterResult({ ...m, env, loadAfter: loadavg().map((x) => x.toFixed(2)).join(' / '), dataset: ds.name, params: p });
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     throw new Error(`${e.message}\nlast log lines of the cluster:\n${bc.logs()}`, { cause: e });
   } finally {
-    await control(bc.urls[0], 'collections/drop', { collectionName: COLLECTION }).catch(() => undefined);
+    for (const collectionName of [COLLECTION, BASE64_COLLECTION]) await control(bc.urls[0], 'collections/drop', { collectionName }).catch(() => undefined);
     await bc.close();
     log('cluster: collection dropped, processes stopped');
   }
@@ -187,10 +192,45 @@ function deploymentSettings(env: Record<string, string>): ClusterSettings {
   };
 }
 
+/**
+ * The same bodies, client and concurrency against bare `node:http` servers (one per proxy) that
+ * only parse the JSON and acknowledge: the most any JSON-over-HTTP ingest reaches on the machine.
+ */
+async function bareJsonIngest(bodies: string[], counts: number[], p: ClusterParams, log: (s: string) => void): Promise<InsertRun> {
+  const floors = await Promise.all(Array.from({ length: p.proxies }, () => startHttpFloor()));
+  try {
+    const urls = floors.map((f) => f.url);
+    await runInserts(urls, bodies.slice(0, p.ingestClients * 2), counts.slice(0, p.ingestClients * 2), p.ingestClients);
+    const run = await runInserts(urls, bodies, counts, p.ingestClients);
+    log(`bare HTTP: ${run.rows_per_s.toFixed(0)} rows/s, ${run.mb_per_s.toFixed(1)} MB/s of JSON through ${urls.length} node:http servers that only JSON.parse`);
+    return run;
+  } finally {
+    await Promise.all(floors.map((f) => f.close()));
+  }
+}
+
+/**
+ * The dataset ingested again, with base64 float32 vectors, into a collection of its own (so the
+ * searched collection is untouched) once the indexers are idle; then counted and dropped.
+ */
+async function base64Ingest(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s: string) => void): Promise<{ run: InsertRun; cpu: CpuUsage; searchable_s: number | null }> {
+  await waitIndexersIdle(bc, p.timeoutMs);
+  await createVectorCollection(bc.urls[0], BASE64_COLLECTION, p.dim, p.hnsw, p.shards);
+  log(`ingest (base64 vectors): ${p.rows} rows into ${BASE64_COLLECTION}, ${p.ingestClients} in flight, round-robin over ${bc.urls.length} proxies`);
+  const ingest = await meterCpu(bc.processes, () => runInserts(bc.urls, inp.base64Bodies, inp.counts, p.ingestClients));
+  log(`ingest (base64 vectors): ${ingest.value.rows_per_s.toFixed(0)} rows/s, ${ingest.value.mb_per_s.toFixed(1)} MB/s of JSON`);
+  const searchable_s = await waitSearchable(bc.urls[1], BASE64_COLLECTION, p.rows, ingest.value.lastAckMs, p.timeoutMs);
+  log(`ingest (base64 vectors): all rows searchable ${searchable_s === null ? 'NOT within the timeout' : `${searchable_s.toFixed(2)} s after the last ack`}`);
+  await control(bc.urls[0], 'collections/drop', { collectionName: BASE64_COLLECTION });
+  return { run: ingest.value, cpu: ingest.cpu, searchable_s };
+}
+
 type Measured = Omit<ClusterMeasurements, 'env' | 'loadAfter' | 'dataset' | 'params'>;
 
 interface Inputs {
   bodies: string[];
+  /** The same rows with base64 float32 vectors, for BASE64_COLLECTION. */
+  base64Bodies: string[];
   counts: number[];
   gt: GroundTruth;
   ds: { name: string; queries: string[] };
@@ -213,6 +253,9 @@ async function measure(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s:
     concurrency: p.ingestClients, repeats: p.producerRepeats, minSeconds: p.producerMinSeconds, warmup: p.producerWarmup, log,
   }));
   log(`raw producer CPU: ${describeCpu(producer.cpu)}`);
+
+  const bareHttp = await bareJsonIngest(inp.bodies, inp.counts, p, log);
+  const bareHttpBase64 = await bareJsonIngest(inp.base64Bodies, inp.counts, p, log);
 
   const pool = farVectors(400, p.dim);
   const warmupBodies = bc.urls.flatMap((_, i) => [0, 1].map((j) => farRowsBody(COLLECTION, WARMUP_FIRST_ID + (i * 2 + j) * 100, 100, pool)));
@@ -251,10 +294,12 @@ async function measure(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s:
   const search = await searchThroughProxies({
     urls: bc.urls, bodies: inp.ds.queries, gt: inp.gt, clients: p.searchClients, repeats: p.repeats, warmup: p.warmup, processes: bc.processes, log,
   });
+  const base64 = await base64Ingest(bc, p, inp, log);
   const { perRequest: _perRequest, rowCounts: _rowCounts, ...recordTotals } = records;
   return {
     settings, versions, records: recordTotals, producer: producer.value, producerCpu: producer.cpu,
-    ingest: { run: ingest.value, records_mb_per_s: ingestRecordsMbPerS, cpu: ingest.cpu, searchable_s, settle_s },
+    ingest: { run: ingest.value, records_mb_per_s: ingestRecordsMbPerS, cpu: ingest.cpu, searchable_s, settle_s }, bareHttp,
+    base64: { ...base64, bareHttp: bareHttpBase64 },
     latency: { ...latency.value, cpu: latency.cpu }, compact_s, expectedRows: expected, proxyCounts, search,
     coordinatorRestored: bc.coordinatorRestored(),
   };

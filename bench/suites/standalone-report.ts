@@ -23,6 +23,8 @@ export interface StandaloneMeasurements {
   params: StandaloneParams;
   quiver: QuiverMeasurements;
   raw: RawMeasurements;
+  /** The in-process index behind a bare `node:http` server (bench/http-floor-server.ts). */
+  bareHttp: SearchPoint[];
 }
 
 /** The comparison at one client count. */
@@ -38,11 +40,14 @@ const times = (ratio: number) => `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPr
 
 const find = (points: SearchPoint[], ef: number, clients: number) => points.find((x) => x.ef === ef && x.clients === clients);
 
-/** Smallest ef where both systems reach the recall target with `clients` clients, and the QPS ratio there. */
-export function verdictFor(m: StandaloneMeasurements, clients: number): Verdict {
+/**
+ * Smallest ef where quiver and a reference (by default the in-process index) reach the recall
+ * target with `clients` clients, and the QPS ratio there.
+ */
+export function verdictFor(m: StandaloneMeasurements, clients: number, reference: SearchPoint[] = m.raw.points): Verdict {
   for (const ef of m.params.efs) {
     const q = find(m.quiver.points, ef, clients);
-    const r = find(m.raw.points, ef, clients);
+    const r = find(reference, ef, clients);
     if (q && r && q.recall >= RECALL_TARGET && r.recall >= RECALL_TARGET) {
       const ratio = q.run.qps / r.run.qps;
       return { clients, ef, ratio, met: ratio >= RATIO_TARGET };
@@ -102,6 +107,7 @@ function resultRows(m: StandaloneMeasurements): ResultRow[] {
         index_file_mb: round(raw.index.file_mb, 1),
       }),
     ),
+    ...m.bareHttp.map((pt) => row('usearch-bare-http', pt, null, null, { client: 'node:http keep-alive, closed loop', server: 'node:http, one view() per ef, one search per request' })),
   ];
 }
 
@@ -150,7 +156,23 @@ function tables(m: StandaloneMeasurements): ReportTable[] {
     headers: ['ef', 'clients', 'quiver recall@10', 'quiver QPS', 'quiver p50 ms', 'quiver p99 ms', 'usearch recall@10', 'usearch QPS', 'usearch p50 ms', 'usearch p99 ms', 'QPS ratio'],
     rows,
   };
-  return [ingest, search];
+  const floorRows = m.params.efs.flatMap((ef) =>
+    m.params.clients.map((clients) => {
+      const a = find(q.points, ef, clients);
+      const b = find(m.bareHttp, ef, clients);
+      const c = find(raw.points, ef, clients);
+      return [
+        ef, clients, s(b?.recall, 4), s(b?.run.qps, 0), s(b?.run.p50_ms, 3), s(b?.run.p99_ms, 3),
+        b && c ? times(b.run.qps / c.run.qps) : null, a && b ? times(a.run.qps / b.run.qps) : null,
+      ];
+    }),
+  );
+  const floor: ReportTable = {
+    title: 'The same index behind a bare node:http server (what one HTTP round trip costs here)',
+    headers: ['ef', 'clients', 'recall@10', 'QPS', 'p50 ms', 'p99 ms', 'bare HTTP / in-process', 'quiver / bare HTTP'],
+    rows: floorRows,
+  };
+  return [ingest, search, floor];
 }
 
 function verdictNotes(m: StandaloneMeasurements): string[] {
@@ -163,6 +185,12 @@ function verdictNotes(m: StandaloneMeasurements): string[] {
     }
     const status = v.met ? 'target met' : '**target missed**';
     lines.push(`- **${clients} client(s):** at ef=${v.ef} (smallest ef with recall@10 ≥ ${RECALL_TARGET} on both), HTTP/in-process QPS = **${times(v.ratio)}** (target ≥ ${RATIO_TARGET}×: ${status}).`);
+    const bare = verdictFor(m, clients, m.bareHttp);
+    const bareRaw = find(m.bareHttp, v.ef, clients);
+    const raw = find(m.raw.points, v.ef, clients);
+    if (bare.ratio !== null && bare.ef === v.ef && bareRaw && raw) {
+      lines.push(`  The same index behind a bare \`node:http\` server reaches ${times(bareRaw.run.qps / raw.run.qps)} of in-process there; quiver serves ${times(bare.ratio)} of that server's QPS.`);
+    }
   }
   if (m.quiver.indexing.indexed_s === null) lines.push('- The server did **not** report the data fully indexed within the timeout; searches ran over whatever segments existed.');
   return lines;
@@ -171,7 +199,8 @@ function verdictNotes(m: StandaloneMeasurements): string[] {
 const METHOD_NOTES = [
   '- quiver: one standalone process in a fresh data directory; Int64 `id` + FloatVector `vector`, HNSW/L2, one shard. Searches send one query per request (`limit` 10, `searchParams.params.ef`, consistency Eventually) from keep-alive `node:http` clients in a closed loop (a `fetch` client costs several times more CPU per request on this machine, and the load generator shares the cores with the server); bodies are serialised before timing.',
   '- usearch: the same vectors and HNSW parameters (l2sq, connectivity=M, expansion_add=efConstruction) built in the benchmark process with all cores, saved, then opened with `view()` and expansion_search=ef. 1 client = sequential single-query calls; 8 clients = 8 worker threads, each with its own `view()`, pulling queries from a shared counter. Its memory figure is the growth of the benchmark process while building.',
-  '- Each setting sends every query once after a short warm-up, `repeats` times; runs of the two systems alternate, and each system\'s run with the median QPS is shown. recall@10 is against exact brute-force neighbours. Both systems share the machine\'s cores with the load generator, and anything else running on the machine (see load average) skews timings.',
+  '- bare HTTP: the in-process index file served by a `node:http` server in its own process that parses the JSON body and searches the first vector (one `view()` per ef, one search per request), with no validation, routing library, logging or metrics; same client and bodies as quiver. It shows what a minimal Node server answering one query per HTTP request delivers on this machine.',
+  '- Each setting sends every query once after a short warm-up, `repeats` times; runs of the systems alternate, and each system\'s run with the median QPS is shown. recall@10 is against exact brute-force neighbours. All systems share the machine\'s cores with the load generator, and anything else running on the machine (see load average) skews timings.',
   '- quiver is searched after an explicit full compaction, so it serves one HNSW segment like the in-process index; the loading table shows how long background indexing took on its own.',
 ];
 

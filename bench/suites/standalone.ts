@@ -17,7 +17,7 @@ import {
 import { buildRawIndex, type RawIndex } from '../raw-usearch.ts';
 import type { SuiteOptions, SuiteResult } from '../run-suite.ts';
 import { buildStandaloneResult } from './standalone-report.ts';
-import { searchBoth, type SearchPoint } from './standalone-search.ts';
+import { searchAll, type SearchPoint } from './standalone-search.ts';
 
 /** Resolved parameters of one run. */
 export interface StandaloneParams {
@@ -103,14 +103,24 @@ export interface RawMeasurements {
 /** Name of the benchmark collection. */
 const COLLECTION = 'bench_vectors';
 
-/** Insert request bodies of the dataset's rows (primary key = row number), `batch` rows each. */
-export function insertBodies(ds: Dataset, collection: string, batch: number): { bodies: string[]; counts: number[] } {
+/** How insert bodies carry vectors: Milvus's arrays of numbers, or quiver's base64 of float32. */
+export type VectorEncoding = 'numbers' | 'base64';
+
+/**
+ * Insert request bodies of the dataset's rows (primary key = row number), `batch` rows each,
+ * vectors as arrays of numbers or (quiver's extension) base64 of little-endian float32.
+ */
+export function insertBodies(ds: Dataset, collection: string, batch: number, encoding: VectorEncoding = 'numbers'): { bodies: string[]; counts: number[] } {
   const bodies: string[] = [];
   const counts: number[] = [];
+  const dim = ds.spec.dim;
+  const vector = encoding === 'numbers'
+    ? (id: number) => Array.from(vectorAt(ds.vectors, dim, id))
+    : (id: number) => Buffer.from(ds.vectors.buffer, ds.vectors.byteOffset + id * dim * 4, dim * 4).toString('base64');
   for (let start = 0; start < ds.spec.rows; start += batch) {
     const end = Math.min(ds.spec.rows, start + batch);
     const data = [];
-    for (let id = start; id < end; id++) data.push({ id, vector: Array.from(vectorAt(ds.vectors, ds.spec.dim, id)) });
+    for (let id = start; id < end; id++) data.push({ id, vector: vector(id) });
     bodies.push(JSON.stringify({ collectionName: collection, data }));
     counts.push(end - start);
   }
@@ -158,8 +168,8 @@ async function loadQuiver(server: BenchServer, ds: Dataset, p: StandaloneParams,
 
 /**
  * Runs the suite end to end: data and ground truth, then the server is loaded and the in-process
- * index built, then both are searched (interleaved, see standalone-search.ts). The server is
- * always stopped and temporary files removed.
+ * index built, then both, and the index behind a bare HTTP server, are searched (interleaved, see
+ * standalone-search.ts). The servers are always stopped and temporary files removed.
  */
 export async function runStandaloneSuite(o: SuiteOptions): Promise<SuiteResult> {
   const log = o.log ?? ((s: string) => console.log(s));
@@ -180,7 +190,7 @@ export async function runStandaloneSuite(o: SuiteOptions): Promise<SuiteResult> 
     raw = await buildRawIndex(ds, p.hnsw);
     log(`usearch: built in ${raw.build_s.toFixed(2)} s; file ${raw.file_mb.toFixed(1)} MiB`);
     server.profiler?.start();
-    const points = await searchBoth({ url: server.url, collection: COLLECTION, raw, ds, gt, params: p, log });
+    const points = await searchAll({ url: server.url, collection: COLLECTION, raw, ds, gt, params: p, log });
     const profileFile = server.profiler ? await server.profiler.stop() : null;
     if (profileFile) log(`quiver: search-phase CPU profile written to ${profileFile}`);
     const { close: _close, ...index } = raw;
@@ -189,6 +199,7 @@ export async function runStandaloneSuite(o: SuiteOptions): Promise<SuiteResult> 
       env, loadAfter, dataset: ds.name, params: p,
       quiver: { ...load, points: points.quiver, profileFile },
       raw: { index, points: points.raw },
+      bareHttp: points.bareHttp,
     });
   } catch (err) {
     throw serverFailure(err, server);
