@@ -1,5 +1,6 @@
 /**
- * Standard base64 (RFC 4648 §4) for Uint8Array, without Buffer so it also runs on Workers.
+ * Standard base64 (RFC 4648 §4) for Uint8Array. Needs no Buffer, so it also runs on Workers, but
+ * decodes with the runtime's Buffer where there is one.
  * Milvus carries BinaryVector, Float16Vector and BFloat16Vector values as base64 of their raw
  * bytes (Go's encoding of []byte), in both directions.
  */
@@ -40,6 +41,29 @@ export function encodeBase64(bytes: Uint8Array): string {
  * not base64: a character outside the alphabet, misplaced padding, or an impossible length.
  */
 export function decodeBase64(text: string): Uint8Array | null {
+  return decodeWithBuffer(text) ?? decodePortable(text);
+}
+
+/** What decodeWithBuffer needs of Node's Buffer (present on Node and Workers with nodejs_compat). */
+interface BufferLike {
+  from(text: string, encoding: 'base64'): Uint8Array & { toString(encoding: 'base64'): string };
+}
+
+/**
+ * The runtime's native decoder, when there is one: ~10× faster than the loop below, which
+ * matters for vectors sent as base64 (one per inserted row). Node's decoder skips characters
+ * outside the alphabet instead of failing, so its result is only used when re-encoding gives
+ * back `text` exactly (canonical padded base64); anything else goes to the strict loop.
+ */
+function decodeWithBuffer(text: string): Uint8Array | null {
+  const native = (globalThis as { Buffer?: BufferLike }).Buffer;
+  if (native === undefined || text.length % 4 !== 0) return null;
+  const bytes = native.from(text, 'base64');
+  // A plain Uint8Array view, so callers see the same type whichever decoder ran.
+  return bytes.toString('base64') === text ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : null;
+}
+
+function decodePortable(text: string): Uint8Array | null {
   let end = text.length;
   // Strip at most two '=' of padding; padding is only valid on a multiple of 4 characters.
   if (end > 0 && text.charCodeAt(end - 1) === 61) {

@@ -5,7 +5,7 @@
  * - FloatVector: an array of `dim` finite numbers within the float32 range, or (quiver's
  *   extension, the form Float16 vectors already take) base64 of the raw little-endian float32
  *   values (4*dim bytes). Parsing ~2.5 KB of decimal text per 128-d vector is most of a proxy's
- *   ingest cost; as base64 it is 684 characters, and parsing plus validating a row is ~4× faster.
+ *   ingest cost; as base64 it is 684 characters, and parsing plus validating a row is ~7× faster.
  * - Float16Vector / BFloat16Vector: an array of `dim` numbers (rounded to the 16-bit format, ties
  *   to even) or base64 of the raw little-endian 16-bit values (2*dim bytes); widened to f32.
  * - BinaryVector: base64 of dim/8 bytes, or an array of dim/8 integers 0..255.

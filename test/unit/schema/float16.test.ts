@@ -101,8 +101,21 @@ describe('base64', () => {
   });
 
   it('refuses text that is not base64', () => {
-    for (const text of ['a', 'ab=c', 'abc*', 'a===', '[1,2]', 'ÿÿÿÿ', 'ab==cd==']) {
+    for (const text of ['a', 'ab=c', 'abc*', 'a===', '[1,2]', 'ÿÿÿÿ', 'ab==cd==', 'AA!A', 'AB C', 'AAA\n', '====']) {
       assert.equal(decodeBase64(text), null, text);
     }
+  });
+
+  it('decodes the same without a runtime Buffer (Workers)', () => {
+    const texts = ['', 'AA==', 'AAE=', '+/+/', Buffer.from('vectors as bytes').toString('base64'), 'AB C', 'AA!A', '-_-_'];
+    const withBuffer = texts.map((t) => decodeBase64(t));
+    const saved = globalThis.Buffer;
+    try {
+      (globalThis as { Buffer?: unknown }).Buffer = undefined;
+      assert.deepEqual(texts.map((t) => decodeBase64(t)), withBuffer);
+    } finally {
+      globalThis.Buffer = saved;
+    }
+    assert.ok(withBuffer.every((b) => b === null || Object.getPrototypeOf(b) === Uint8Array.prototype), 'plain Uint8Array either way');
   });
 });
