@@ -194,7 +194,7 @@ function deploymentSettings(env: Record<string, string>): ClusterSettings {
 
 /**
  * The same bodies, client and concurrency against bare `node:http` servers (one per proxy) that
- * only parse the JSON and acknowledge: the most any JSON-over-HTTP ingest reaches on the machine.
+ * only parse the JSON and acknowledge: what a minimal Node service taking JSON over HTTP reaches.
  */
 async function bareJsonIngest(bodies: string[], counts: number[], p: ClusterParams, log: (s: string) => void): Promise<InsertRun> {
   const floors = await Promise.all(Array.from({ length: p.proxies }, () => startHttpFloor()));

@@ -50,7 +50,7 @@ interface BufferLike {
 }
 
 /**
- * The runtime's native decoder, when there is one: ~10× faster than the loop below, which
+ * The runtime's native decoder, when there is one: ~6× faster than the loop below, which
  * matters for vectors sent as base64 (one per inserted row). Node's decoder skips characters
  * outside the alphabet instead of failing, so its result is only used when re-encoding gives
  * back `text` exactly (canonical padded base64); anything else goes to the strict loop.
