@@ -12,6 +12,7 @@ import { formatSeconds, Progress } from './progress.ts';
 import { openSource } from './sources/open-source.ts';
 import { FORMATS, formatFromName, SourceError, type Format } from './sources/source.ts';
 import { CommandError, CONNECTION_HELP, CONNECTION_OPTIONS, intFlag, parseCommandArgs, serverUrl, stringFlag, UsageError } from './usage.ts';
+import { VECTOR_ENCODINGS, vectorEncoder, type VectorEncoding } from './vector-encoding.ts';
 
 export const IMPORT_HELP = `usage: quiver import <file> --collection C [options]
 
@@ -26,6 +27,9 @@ ${CONNECTION_HELP}  --format F         jsonl | csv | parquet | npy | fvecs (defa
   --concurrency N    requests in flight (default 2)
   --rate N           send at most N rows per second (default: unlimited)
   --vector-field F   field that npy/fvecs vectors go to (default "vector")
+  --vector-encoding E
+                     how FloatVector values are sent: base64 (default; quiver's compact form)
+                     or numbers (for other Milvus REST servers)
   --id-start N       number rows N, N+1, ... as primary keys (files without keys)
   --checkpoint FILE  checkpoint file (default <file>.quiver-import.json)
   --restart          ignore an existing checkpoint and start at the first row
@@ -45,6 +49,7 @@ export async function runImport(argv: string[]): Promise<number> {
     concurrency: { type: 'string' },
     rate: { type: 'string' },
     'vector-field': { type: 'string' },
+    'vector-encoding': { type: 'string' },
     'id-start': { type: 'string' },
     checkpoint: { type: 'string' },
     restart: { type: 'boolean' },
@@ -66,6 +71,8 @@ export async function runImport(argv: string[]): Promise<number> {
   const rate = intFlag(values, 'rate', 0, 0);
   const idStartFlag = values['id-start'] === undefined ? null : intFlag(values, 'id-start', 0, 0);
   const vectorField = stringFlag(values, 'vector-field', 'vector')!;
+  const vectorEncoding = stringFlag(values, 'vector-encoding', 'base64')!;
+  if (!(VECTOR_ENCODINGS as readonly string[]).includes(vectorEncoding)) throw new UsageError(`--vector-encoding must be one of ${VECTOR_ENCODINGS.join(', ')}`);
   const checkpointPath = resolve(stringFlag(values, 'checkpoint') ?? `${file}.quiver-import.json`);
   const url = serverUrl(stringFlag(values, 'url', process.env.QUIVER_URL));
   const db = stringFlag(values, 'db') ?? null;
@@ -95,6 +102,7 @@ export async function runImport(argv: string[]): Promise<number> {
   await peek.return(undefined);
   const plan = planKeys(described, first.done ? null : first.value, source.vectorsOnly, idStartFlag);
   const shape = rowShaper(described, format, plan);
+  const encode = vectorEncoder(described, vectorEncoding as VectorEncoding);
   const base = {
     version: 1 as const, file, source: identity, url, db, collection, format,
     keys: plan.scheme, idStart: plan.idStart, vectorField,
@@ -153,7 +161,7 @@ export async function runImport(argv: string[]): Promise<number> {
   try {
     for await (const row of source.rows(startRow)) {
       if (interrupted) break;
-      pending.push(shape(row, n++));
+      pending.push(encode(shape(row, n++)));
       if (pending.length >= batch) {
         bytesAt.set(n, source.bytesRead());
         await sender.send(pending);

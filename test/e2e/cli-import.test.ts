@@ -156,9 +156,15 @@ describe('quiver import', () => {
     await load(join(dir, 'd.npy'), ['--id-start', '100']);
     await writeFile(join(dir, 'e.fvecs'), fvecs(10, 4));
     await load(join(dir, 'e.fvecs'), ['--id-start', '200']);
+    await writeFile(join(dir, 'f.jsonl'), '{"id": 3, "vector": [0.5, 0, 0, 3]}\n');
+    await load(join(dir, 'f.jsonl'), ['--vector-encoding', 'numbers']);
+    const badEncoding = await runCli(['import', join(dir, 'f.jsonl'), '--collection', 'cli_import_formats', '--url', url, '--vector-encoding', 'hex']);
+    assert.equal(badEncoding.code, 2, badEncoding.stderr);
+    assert.match(badEncoding.stderr, /--vector-encoding must be one of base64, numbers/);
 
-    assert.equal(await count(url, 'cli_import_formats'), 2 + 2 + 3 + 10 + 10);
-    const rows = await getRows(url, 'cli_import_formats', [1, 2, 11, 12, 21, 23, 100, 109, 200, 209]);
+    assert.equal(await count(url, 'cli_import_formats'), 2 + 1 + 2 + 3 + 10 + 10);
+    const rows = await getRows(url, 'cli_import_formats', [1, 2, 3, 11, 12, 21, 23, 100, 109, 200, 209]);
+    assert.deepEqual(rows.get('3')?.vector, [0.5, 0, 0, 3]);
     assert.deepEqual(rows.get('1'), { id: 1, vector: [1, 0, 0, 0], name: 'one', score: 1.5, ok: true, extra: { k: 1 } });
     assert.equal(rows.get('2')?.ok, false);
     assert.deepEqual(rows.get('11'), { id: 11, vector: [11, 0, 0, 0], name: 'comma, "quoted"\nand a line break', score: 11.25, ok: true });
