@@ -16,6 +16,7 @@ import {
 } from '../quiver-server.ts';
 import { buildRawIndex, type RawIndex } from '../raw-usearch.ts';
 import type { SuiteOptions, SuiteResult } from '../run-suite.ts';
+import type { VectorEncoding } from '../../src/cli/vector-encoding.ts';
 import { buildStandaloneResult } from './standalone-report.ts';
 import { searchAll, type SearchPoint } from './standalone-search.ts';
 
@@ -102,9 +103,6 @@ export interface RawMeasurements {
 
 /** Name of the benchmark collection. */
 const COLLECTION = 'bench_vectors';
-
-/** How insert bodies carry vectors: Milvus's arrays of numbers, or quiver's base64 of float32. */
-export type VectorEncoding = 'numbers' | 'base64';
 
 /**
  * Insert request bodies of the dataset's rows (primary key = row number), `batch` rows each,
