@@ -16,7 +16,8 @@
  * `{"port":N}` on its first stdout line.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Index, MetricKind, ScalarKind } from 'usearch';
+import type { Index } from 'usearch';
+import { viewIndex } from './raw-usearch.ts';
 
 interface IndexFile {
   path: string;
@@ -39,14 +40,11 @@ function parseArgs(argv: string[]): IndexFile | null {
 /** Views of the index file by ef: the binding fixes expansion_search per Index instance. */
 function viewsOf(file: IndexFile): (ef: number) => Index {
   const views = new Map<number, Index>();
+  const hnsw = { M: file.M, efConstruction: file.efConstruction };
   return (ef) => {
     let view = views.get(ef);
     if (!view) {
-      view = new Index({
-        dimensions: file.dim, metric: MetricKind.L2sq, quantization: ScalarKind.F32,
-        connectivity: file.M, expansion_add: file.efConstruction, expansion_search: ef, multi: false,
-      });
-      view.view(file.path);
+      view = viewIndex(file.path, file.dim, hnsw, ef);
       views.set(ef, view);
     }
     return view;

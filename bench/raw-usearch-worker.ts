@@ -5,14 +5,15 @@
  * shared arrays, until every query was taken.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { Index, MetricKind, ScalarKind } from 'usearch';
+import type { Index } from 'usearch';
+import type { HnswParams } from './quiver-server.ts';
+import { viewIndex } from './raw-usearch.ts';
 
 /** Data every worker receives at start. */
 export interface RawWorkerData {
   indexPath: string;
   dim: number;
-  connectivity: number;
-  expansionAdd: number;
+  hnsw: HnswParams;
   /** queries × dim. */
   queries: Float32Array;
   /** Int32Array(1): next query number. */
@@ -30,20 +31,6 @@ export type RawWorkerCommand = { type: 'prepare'; ef: number; warmup: number; k:
 /** Messages from a worker to the pool. */
 export type RawWorkerReply = { type: 'ready' } | { type: 'done'; searched: number } | { type: 'error'; message: string };
 
-function open(data: RawWorkerData, ef: number): Index {
-  const ix = new Index({
-    dimensions: data.dim,
-    metric: MetricKind.L2sq,
-    quantization: ScalarKind.F32,
-    connectivity: data.connectivity,
-    expansion_add: data.expansionAdd,
-    expansion_search: ef,
-    multi: false,
-  });
-  ix.view(data.indexPath);
-  return ix;
-}
-
 /** Answers the pool's commands on `port` until told to exit. */
 function serve(data: RawWorkerData, port: MessagePort): void {
   const counter = new Int32Array(data.counter);
@@ -59,7 +46,7 @@ function serve(data: RawWorkerData, port: MessagePort): void {
         return;
       }
       if (cmd.type === 'prepare') {
-        index = open(data, cmd.ef);
+        index = viewIndex(data.indexPath, data.dim, data.hnsw, cmd.ef);
         for (let q = 0; q < Math.min(cmd.warmup, nq); q++) index.search(query(q), cmd.k, 1);
         port.postMessage({ type: 'ready' } satisfies RawWorkerReply);
         return;

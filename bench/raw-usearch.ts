@@ -41,6 +41,16 @@ function openIndex(dim: number, hnsw: HnswParams, ef: number): Index {
   });
 }
 
+/**
+ * Memory-maps the saved index file at `path` for searching with expansion_search = `ef`: the
+ * one way the baseline, its worker threads and the bare HTTP server open it.
+ */
+export function viewIndex(path: string, dim: number, hnsw: HnswParams, ef: number): Index {
+  const index = openIndex(dim, hnsw, ef);
+  index.view(path);
+  return index;
+}
+
 /** Builds the index over all vectors (keys = row numbers) with every core, then saves it. */
 export async function buildRawIndex(ds: Dataset, hnsw: HnswParams, threads = availableParallelism()): Promise<RawIndex> {
   const dim = ds.spec.dim;
@@ -61,8 +71,7 @@ export async function buildRawIndex(ds: Dataset, hnsw: HnswParams, threads = ava
 
 /** One client: sequential single-query searches over all queries (after `warmup` unmeasured ones). */
 export function searchSequential(raw: RawIndex, queries: Float32Array, ef: number, k: number, warmup: number): SearchRun {
-  const index = openIndex(raw.dim, raw.hnsw, ef);
-  index.view(raw.path);
+  const index = viewIndex(raw.path, raw.dim, raw.hnsw, ef);
   const nq = queries.length / raw.dim;
   const query = (q: number) => queries.subarray(q * raw.dim, (q + 1) * raw.dim);
   for (let q = 0; q < Math.min(warmup, nq); q++) index.search(query(q), k, 1);
@@ -98,8 +107,7 @@ export function startRawClients(raw: RawIndex, queries: Float32Array, clients: n
   const shared: RawWorkerData = {
     indexPath: raw.path,
     dim: raw.dim,
-    connectivity: raw.hnsw.M,
-    expansionAdd: raw.hnsw.efConstruction,
+    hnsw: raw.hnsw,
     queries,
     counter: new SharedArrayBuffer(4),
     latencies: new SharedArrayBuffer(nq * 8),

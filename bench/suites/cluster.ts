@@ -213,7 +213,7 @@ async function bareJsonIngest(bodies: string[], counts: number[], p: ClusterPara
  * The dataset ingested again, with base64 float32 vectors, into a collection of its own (so the
  * searched collection is untouched) once the indexers are idle; then counted and dropped.
  */
-async function base64Ingest(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s: string) => void): Promise<{ run: InsertRun; cpu: CpuUsage; searchable_s: number | null }> {
+async function base64Ingest(bc: BenchCluster, p: ClusterParams, inp: Inputs, recordBytes: number, log: (s: string) => void): Promise<Omit<ClusterMeasurements['base64'], 'bareHttp'>> {
   await waitIndexersIdle(bc, p.timeoutMs);
   await createVectorCollection(bc.urls[0], BASE64_COLLECTION, p.dim, p.hnsw, p.shards);
   log(`ingest (base64 vectors): ${p.rows} rows into ${BASE64_COLLECTION}, ${p.ingestClients} in flight, round-robin over ${bc.urls.length} proxies`);
@@ -222,7 +222,7 @@ async function base64Ingest(bc: BenchCluster, p: ClusterParams, inp: Inputs, log
   const searchable_s = await waitSearchable(bc.urls[1], BASE64_COLLECTION, p.rows, ingest.value.lastAckMs, p.timeoutMs);
   log(`ingest (base64 vectors): all rows searchable ${searchable_s === null ? 'NOT within the timeout' : `${searchable_s.toFixed(2)} s after the last ack`}`);
   await control(bc.urls[0], 'collections/drop', { collectionName: BASE64_COLLECTION });
-  return { run: ingest.value, cpu: ingest.cpu, searchable_s };
+  return { run: ingest.value, records_mb_per_s: recordBytes / 2 ** 20 / ingest.value.seconds, cpu: ingest.cpu, searchable_s };
 }
 
 type Measured = Omit<ClusterMeasurements, 'env' | 'loadAfter' | 'dataset' | 'params'>;
@@ -294,7 +294,7 @@ async function measure(bc: BenchCluster, p: ClusterParams, inp: Inputs, log: (s:
   const search = await searchThroughProxies({
     urls: bc.urls, bodies: inp.ds.queries, gt: inp.gt, clients: p.searchClients, repeats: p.repeats, warmup: p.warmup, processes: bc.processes, log,
   });
-  const base64 = await base64Ingest(bc, p, inp, log);
+  const base64 = await base64Ingest(bc, p, inp, records.bytes, log);
   const { perRequest: _perRequest, rowCounts: _rowCounts, ...recordTotals } = records;
   return {
     settings, versions, records: recordTotals, producer: producer.value, producerCpu: producer.cpu,

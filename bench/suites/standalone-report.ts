@@ -40,14 +40,11 @@ const times = (ratio: number) => `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPr
 
 const find = (points: SearchPoint[], ef: number, clients: number) => points.find((x) => x.ef === ef && x.clients === clients);
 
-/**
- * Smallest ef where quiver and a reference (by default the in-process index) reach the recall
- * target with `clients` clients, and the QPS ratio there.
- */
-export function verdictFor(m: StandaloneMeasurements, clients: number, reference: SearchPoint[] = m.raw.points): Verdict {
+/** Smallest ef where both systems reach the recall target with `clients` clients, and the QPS ratio there. */
+export function verdictFor(m: StandaloneMeasurements, clients: number): Verdict {
   for (const ef of m.params.efs) {
     const q = find(m.quiver.points, ef, clients);
-    const r = find(reference, ef, clients);
+    const r = find(m.raw.points, ef, clients);
     if (q && r && q.recall >= RECALL_TARGET && r.recall >= RECALL_TARGET) {
       const ratio = q.run.qps / r.run.qps;
       return { clients, ef, ratio, met: ratio >= RATIO_TARGET };
@@ -185,11 +182,11 @@ function verdictNotes(m: StandaloneMeasurements): string[] {
     }
     const status = v.met ? 'target met' : '**target missed**';
     lines.push(`- **${clients} client(s):** at ef=${v.ef} (smallest ef with recall@10 ≥ ${RECALL_TARGET} on both), HTTP/in-process QPS = **${times(v.ratio)}** (target ≥ ${RATIO_TARGET}×: ${status}).`);
-    const bare = verdictFor(m, clients, m.bareHttp);
-    const bareRaw = find(m.bareHttp, v.ef, clients);
-    const raw = find(m.raw.points, v.ef, clients);
-    if (bare.ratio !== null && bare.ef === v.ef && bareRaw && raw) {
-      lines.push(`  The same index behind a bare \`node:http\` server reaches ${times(bareRaw.run.qps / raw.run.qps)} of in-process there; quiver serves ${times(bare.ratio)} of that server's QPS.`);
+    const bare = find(m.bareHttp, v.ef, clients);
+    const q = find(m.quiver.points, v.ef, clients)!;
+    const raw = find(m.raw.points, v.ef, clients)!;
+    if (bare) {
+      lines.push(`  The same index behind a bare \`node:http\` server reaches ${times(bare.run.qps / raw.run.qps)} of in-process there; quiver serves ${times(q.run.qps / bare.run.qps)} of that server's QPS.`);
     }
   }
   if (m.quiver.indexing.indexed_s === null) lines.push('- The server did **not** report the data fully indexed within the timeout; searches ran over whatever segments existed.');

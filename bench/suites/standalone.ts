@@ -16,7 +16,7 @@ import {
 } from '../quiver-server.ts';
 import { buildRawIndex, type RawIndex } from '../raw-usearch.ts';
 import type { SuiteOptions, SuiteResult } from '../run-suite.ts';
-import type { VectorEncoding } from '../../src/cli/vector-encoding.ts';
+import { float32Base64, type VectorEncoding } from '../../src/cli/vector-encoding.ts';
 import { buildStandaloneResult } from './standalone-report.ts';
 import { searchAll, type SearchPoint } from './standalone-search.ts';
 
@@ -114,7 +114,7 @@ export function insertBodies(ds: Dataset, collection: string, batch: number, enc
   const dim = ds.spec.dim;
   const vector = encoding === 'numbers'
     ? (id: number) => Array.from(vectorAt(ds.vectors, dim, id))
-    : (id: number) => Buffer.from(ds.vectors.buffer, ds.vectors.byteOffset + id * dim * 4, dim * 4).toString('base64');
+    : (id: number) => float32Base64(vectorAt(ds.vectors, dim, id));
   for (let start = 0; start < ds.spec.rows; start += batch) {
     const end = Math.min(ds.spec.rows, start + batch);
     const data = [];

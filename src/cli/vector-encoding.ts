@@ -34,8 +34,8 @@ function isNumberArray(value: unknown): value is number[] {
   return true;
 }
 
-/** Base64 of `values` as little-endian float32. */
-export function float32Base64(values: readonly number[]): string {
+/** Base64 of `values` as little-endian float32 (the form the server reads for FloatVector). */
+export function float32Base64(values: ArrayLike<number>): string {
   const bytes = Buffer.alloc(values.length * 4);
   for (let i = 0; i < values.length; i++) bytes.writeFloatLE(values[i], i * 4);
   return bytes.toString('base64');
