@@ -4,7 +4,7 @@
  * publishes, concurrently across shards, while consumption goes on), writes a freshness
  * watermark while caught up, and compacts in the background. The manifest — not the log's
  * committed offset — is the truth of what is indexed: on assignment the indexer takes a new
- * epoch and resumes at manifest.checkpoint + 1.
+ * epoch and resumes at manifest.checkpoint + 1 (takeover.ts, which retries until it succeeds).
  */
 import { ManifestStore } from '../shared/manifest/manifest.ts';
 import type { Catalog } from '../shared/catalog/catalog.ts';
@@ -23,8 +23,9 @@ import { Compactor } from './compaction/compactor.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import { shardProblems, sampleShards } from './indexer-health.ts';
 import { ShardPublisher } from './publisher.ts';
-import { gapReason, parseAcceptedGaps, resumePoint } from './retention-gap.ts';
-import { ShardState } from './shard-state.ts';
+import { gapReason, parseAcceptedGaps } from './retention-gap.ts';
+import type { ShardState } from './shard-state.ts';
+import { ShardTakeover } from './takeover.ts';
 import { startWatermark } from './watermark.ts';
 
 export interface IndexerDeps {
@@ -47,8 +48,6 @@ export function indexerGroup(topicPrefix: string): string {
   return `${topicPrefix}indexers`;
 }
 const WATERMARK_EVERY_MS = 250;
-/** Pause before a fenced shard that is still assigned here is taken over again, ms. */
-const FENCED_RETRY_MS = 3000;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -56,8 +55,6 @@ function escapeRegExp(s: string): string {
 
 export class Indexer {
   private readonly shards = new Map<string, ShardState>();
-  /** Assigned partitions whose collection is not in the catalog yet (topic created first). */
-  private readonly pending = new Map<string, TopicPartition>();
   private readonly manifests: ManifestStore;
   private readonly segments: SegmentStore;
   private readonly compactor: Compactor;
@@ -70,13 +67,15 @@ export class Indexer {
   private running = false;
   private unwatch: (() => void) | null = null;
   private readonly metrics: IndexerMetrics;
-  /** Shards whose retention gap the operator accepted: "collectionId/shard" → highest resume offset. */
-  private readonly acceptedGaps: Map<string, number>;
+  private readonly takeover: ShardTakeover;
 
   constructor(private readonly deps: IndexerDeps) {
     this.metrics = deps.metrics ?? noopMetrics;
-    this.acceptedGaps = parseAcceptedGaps(deps.config.acceptRetentionGap ?? '');
     this.manifests = new ManifestStore(deps.coordinator);
+    this.takeover = new ShardTakeover({
+      ...deps, metrics: this.metrics, manifests: this.manifests, shards: this.shards, consumer: () => this.consumer,
+      accepted: parseAcceptedGaps(deps.config.acceptRetentionGap ?? ''),
+    });
     this.segments = new SegmentStore(deps.objects);
     this.compactor = new Compactor({ ...deps, manifests: this.manifests, segments: this.segments });
     this.publisher = new ShardPublisher({
@@ -188,43 +187,13 @@ export class Indexer {
   }
 
   private async assign(tps: TopicPartition[]): Promise<void> {
-    for (const tp of tps) await this.take(tp);
-  }
-
-  /**
-   * Takes a partition over: new epoch, then seek to checkpoint + 1. A partition whose collection
-   * is not in the catalog yet stays pending and is retried every tick; records delivered for it
-   * meanwhile are dropped and re-read after the seek.
-   */
-  private async take(tp: TopicPartition): Promise<void> {
-    const key = `${tp.topic}/${tp.partition}`;
-    {
-      const collectionId = Number(tp.topic.slice(this.deps.topicPrefix.length));
-      const collection = await this.deps.catalog.collectionById(collectionId);
-      if (!collection) {
-        this.pending.set(key, tp);
-        return;
-      }
-      this.pending.delete(key);
-      const acquired = await this.manifests.acquire(collectionId, tp.partition, this.deps.now());
-      const { owned, next, gap } = await resumePoint({ ...this.deps, manifests: this.manifests, accepted: this.acceptedGaps }, tp, acquired);
-      const state = new ShardState(tp, collection, owned);
-      if (gap !== null) {
-        state.status = 'retention-gap';
-        state.reason = gap;
-        this.metrics.retentionGap({ collection: collectionId, shard: tp.partition }, true);
-      } else {
-        this.consumer!.seek(tp, next);
-      }
-      this.shards.set(key, state);
-      this.deps.logger.info('shard assigned', { topic: tp.topic, shard: tp.partition, epoch: owned.manifest.epoch, from: next });
-    }
+    for (const tp of tps) await this.takeover.take(tp);
   }
 
   private async revoke(tps: TopicPartition[]): Promise<void> {
     for (const tp of tps) {
       const key = `${tp.topic}/${tp.partition}`;
-      this.pending.delete(key);
+      this.takeover.forget(key);
       const state = this.shards.get(key);
       // Out of the map first, so no scheduled flush or compaction starts for it meanwhile.
       this.shards.delete(key);
@@ -257,8 +226,7 @@ export class Indexer {
     const compactNow = new Set(this.requested.compact);
     this.requested.flush.clear();
     this.requested.compact.clear();
-    for (const tp of [...this.pending.values()]) await this.take(tp);
-    await this.retakeFenced(now);
+    await this.takeover.retryDue(now);
     for (const state of this.shards.values()) {
       if (state.status !== 'active') continue;
       if (flushNow.has(state.collection.id)) state.flushRequested = true;
@@ -290,22 +258,5 @@ export class Indexer {
   /** Publishes the shard's buffered records after any publish of it already running. */
   private publishNow(state: ShardState): Promise<void> {
     return state.exclusive(() => this.publisher.publish(state));
-  }
-
-  /**
-   * A fenced shard whose partition the log group still assigns to this member is taken over
-   * again after a pause: the manifest changed under it without another owner (the coordinator
-   * was restored from backups), or the rival owner has since lost the partition. The group's
-   * assignment decides who owns a partition; the epoch only stops stale writes.
-   */
-  private async retakeFenced(now: number): Promise<void> {
-    const assigned = new Set(this.consumer?.assignment().map((tp) => `${tp.topic}/${tp.partition}`) ?? []);
-    for (const [key, state] of this.shards) {
-      if (state.status !== 'fenced' || state.fencedAt === 0 || now - state.fencedAt < FENCED_RETRY_MS) continue;
-      if (!assigned.has(key)) continue;
-      this.deps.logger.warn('retaking fenced shard still assigned to this member', { topic: state.tp.topic, shard: state.shard });
-      this.shards.delete(key);
-      await this.take(state.tp);
-    }
   }
 }

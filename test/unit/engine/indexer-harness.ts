@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Indexer } from '../../../src/indexer/indexer.ts';
+import { Indexer, type IndexerDeps } from '../../../src/indexer/indexer.ts';
 import type { IndexBuilder } from '../../../src/indexer/build/index-builder.ts';
 import { WritePath } from '../../../src/proxy/write/write-path.ts';
 import { openEmbeddedLog, type EmbeddedLog } from '../../../src/shared/adapters/embedded-log/index.ts';
@@ -29,7 +29,8 @@ export interface Harness {
   segments: SegmentStore;
   collection: CollectionInfo;
   writer: WritePath;
-  newIndexer(overrides?: Partial<ReturnType<typeof indexerConfig>>): Indexer;
+  /** @param deps replaces adapters of this indexer only (e.g. a coordinator with an outage switch) */
+  newIndexer(overrides?: Partial<ReturnType<typeof indexerConfig>>, deps?: Partial<Pick<IndexerDeps, 'coordinator'>>): Indexer;
   /** Writes rows with keys [from, to). */
   write(from: number, to: number): Promise<void>;
   /** Every primary key stored in the shard's published segments (duplicates kept). */
@@ -70,10 +71,11 @@ export async function openHarness(shards = 2, indexerObjects: (o: ObjectStore) =
   const indexers: Indexer[] = [];
   return {
     log, objects, coordinator, catalog, manifests, segments, collection, writer,
-    newIndexer: (overrides = {}) => {
+    newIndexer: (overrides = {}, deps = {}) => {
       const ix = new Indexer({
         log, objects: indexerObjects(objects), coordinator, catalog, builder: noBuilds, config: { ...indexerConfig(), ...overrides },
         topicPrefix: 'quiver.', logger: silentLogger, now: () => Date.now(), newId: randomUUID,
+        ...deps, ...(deps.coordinator ? { catalog: new Catalog(deps.coordinator) } : {}),
       });
       indexers.push(ix);
       return ix;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { CoordinatorUnavailableError, type Coordinator } from '../../../src/shared/ports/coordinator.ts';
 import type { ObjectStore } from '../../../src/shared/ports/object-store.ts';
 import { eventually, openHarness, type Harness } from './indexer-harness.ts';
 
@@ -30,6 +31,25 @@ function slowSegmentPuts(ms: number) {
     close: () => o.close(),
   });
   return { wrap, seen };
+}
+
+/** The coordinator's reads and commits reject as unavailable while `down` is set. */
+function switchableCoordinator(c: Coordinator) {
+  const outage = { down: false };
+  const guard = <A extends unknown[], R>(name: string, fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    if (outage.down) throw new CoordinatorUnavailableError(`injected outage: ${name}`);
+    return fn(...a);
+  };
+  const coordinator: Coordinator = {
+    get: guard('get', (k) => c.get(k)),
+    list: guard('list', (p) => c.list(p)),
+    commit: guard('commit', (ops) => c.commit(ops)),
+    watch: (p, f) => c.watch(p, f),
+    heartbeat: guard('heartbeat', (p, ttl) => c.heartbeat(p, ttl)),
+    liveProcesses: guard('liveProcesses', () => c.liveProcesses()),
+    close: async () => undefined,
+  };
+  return { coordinator, outage };
 }
 
 describe('indexer', () => {
@@ -69,6 +89,23 @@ describe('indexer', () => {
     assert.deepEqual(keys, Array.from({ length: 2000 }, (_, i) => i));
     const epochs = await Promise.all([0, 1].map(async (s) => (await h!.manifests.read(h!.collection.id, s))!.manifest.epoch));
     assert.deepEqual(epochs, [2, 2], 'each owner took a new epoch');
+  });
+
+  it('retries taking over shards whose take-over failed while the coordinator was down', async () => {
+    h = await openHarness(2);
+    const { coordinator, outage } = switchableCoordinator(h.coordinator);
+    outage.down = true;
+    const ix = h.newIndexer({}, { coordinator });
+    ix.start();
+    await h.write(0, 100);
+    // The log group assigns both partitions now; their take-over fails while the outage lasts.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(ix.status(), [], 'no shard could be taken over yet');
+    outage.down = false;
+    await h.write(100, 200);
+    assert.ok(await eventually(() => caughtUp(h!)), `caught up after the outage: ${JSON.stringify(ix.status())}`);
+    const keys = [...(await h.storedKeys(0)), ...(await h.storedKeys(1))].sort((a, b) => a - b);
+    assert.deepEqual(keys, Array.from({ length: 200 }, (_, i) => i));
   });
 
   it('a fenced indexer cannot publish over its successor', async () => {
