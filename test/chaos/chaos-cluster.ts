@@ -2,7 +2,9 @@
  * The cluster under test: 2 proxies on fixed ports behind nginx and 2 indexers, on the chaos
  * run's own services. Kills, pauses and restarts its processes on request, and notices when one
  * dies without being asked to (a crash: recorded, then restarted so the run goes on). It also
- * tallies the indexers' log lines that show the fence and the coordinator restore at work.
+ * tallies the indexers' log lines that show the fence and the coordinator restore at work, and
+ * keeps every role's latest warnings and errors for the report of a failed run (the process logs
+ * are wiped with the run's services, and CI shows only the report).
  */
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +14,22 @@ import type { QuiverProcess } from '../helpers/quiver-process.ts';
 
 export type Role = 'proxy' | 'indexer';
 
+/** How many of the latest warning and error lines are kept, per role. */
+const NOTABLE_KEPT = 40;
+
+/** A process's warning or error line: when it was read (ms since the epoch) and a short form. */
+export interface NotableLine {
+  at: number;
+  text: string;
+}
+
 export class ChaosCluster {
   /** Unexpected exits: "<role> <i>: exit <code/signal>" plus the end of its log. */
   readonly crashes: string[] = [];
   /** Log lines counted across all processes, by what they show. */
   readonly logCounts = { fenced: 0, restored: 0 };
+  /** Per role, the latest warning and error lines of its processes, oldest first. */
+  readonly notable: Record<Role, NotableLine[]> = { proxy: [], indexer: [] };
   private readonly expected = new Set<QuiverProcess>();
   private readonly paused = new Set<number>();
   private started = 0;
@@ -91,6 +104,23 @@ export class ChaosCluster {
     return p;
   }
 
+  /** Keeps a warn/error JSON log line, without the fields every line has. */
+  private keepNotable(line: string, role: Role, i: number): void {
+    if (!line.startsWith('{')) return;
+    let fields: Record<string, unknown>;
+    try {
+      fields = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (fields.level !== 'warn' && fields.level !== 'error') return;
+    const { level, msg, time: _time, component: _component, ...rest } = fields;
+    const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+    const kept = this.notable[role];
+    kept.push({ at: Date.now(), text: `${role} ${i} ${String(level)}: ${String(msg)}${extra}`.slice(0, 300) });
+    if (kept.length > NOTABLE_KEPT) kept.shift();
+  }
+
   private watch(p: QuiverProcess, role: Role, i: number): void {
     let partial = '';
     const file = createWriteStream(join(this.logDir, `${String(++this.started).padStart(2, '0')}-${role}-${i}.log`));
@@ -102,6 +132,7 @@ export class ChaosCluster {
       for (const line of lines) {
         if (line.includes('shard fenced')) this.logCounts.fenced++;
         if (line.includes('restored from object-store backups')) this.logCounts.restored++;
+        this.keepNotable(line, role, i);
       }
     });
     p.child.once('exit', (code, signal) => {

@@ -91,6 +91,7 @@ async function main(): Promise<number> {
   const summary: RunSummary = {
     seed, mode: p.mode, durations: {}, history, reads: {}, readFailures: new Map(), staleExamples: [], faults: [], check: null, settleAttempts: 0,
     fencing: { observations: 0, owners: 0, generations: 0, violations: [], fencedLogLines: 0, restoredLogLines: 0 }, segments: null, crashes: [], errors: [],
+    startedAt: Date.now(), notable: {}, manifests: [],
   };
   try {
     // A previous run that was interrupted may have left data behind: start from nothing.
@@ -120,6 +121,7 @@ async function main(): Promise<number> {
     await monitor.start();
     workload = new ChaosWorkload({ base: cluster.url, collection, rng, history, workers: 3, readShare: 0.3 });
     t = Date.now();
+    summary.startedAt = t;
     workload.start();
     const progress = setInterval(() => {
       const n = history.counts();
@@ -173,8 +175,10 @@ async function main(): Promise<number> {
         observations: monitor.observations, owners: monitor.owners.size, generations: monitor.generations.size, violations: monitor.violations,
         fencedLogLines: cluster?.logCounts.fenced ?? 0, restoredLogLines: cluster?.logCounts.restored ?? 0,
       };
+      summary.manifests = monitor.latest();
     }
     summary.crashes = cluster?.crashes.slice() ?? [];
+    summary.notable = cluster?.notable ?? {};
     const t = Date.now();
     await cleanup();
     summary.durations.teardown = Date.now() - t;

@@ -16,6 +16,17 @@ interface Seen {
   epoch: number;
   checkpoint: number;
   version: string;
+  /** When the epoch or checkpoint last changed (or the shard was first seen), ms since the epoch. */
+  changedAt: number;
+}
+
+/** A shard's manifest as last observed, for the report of a failed run. */
+export interface ShardObservation {
+  shard: string;
+  generation: string;
+  epoch: number;
+  checkpoint: number;
+  changedAt: number;
 }
 
 interface ManifestJson {
@@ -80,12 +91,20 @@ export class ManifestMonitor {
     this.observations++;
     this.owners.add(`${shard}@${generation}/${m.epoch}`);
     const prev = this.last.get(shard);
-    this.last.set(shard, { generation, epoch: m.epoch, checkpoint: m.checkpoint, version });
+    const same = prev && prev.generation === generation && prev.epoch === m.epoch && prev.checkpoint === m.checkpoint;
+    this.last.set(shard, { generation, epoch: m.epoch, checkpoint: m.checkpoint, version, changedAt: same ? prev.changedAt : Date.now() });
     if (!prev || prev.generation !== generation) return;
     if (m.epoch < prev.epoch) this.violations.push(`${shard}: epoch went back from ${prev.epoch} to ${m.epoch} (generation ${generation})`);
     else if (m.epoch === prev.epoch && m.checkpoint < prev.checkpoint) {
       this.violations.push(`${shard}: checkpoint went back from ${prev.checkpoint} to ${m.checkpoint} in epoch ${m.epoch}`);
     }
+  }
+
+  /** Every shard's manifest as last observed, by shard key. */
+  latest(): ShardObservation[] {
+    return [...this.last].sort(([a], [b]) => a.localeCompare(b)).map(([shard, v]) => ({
+      shard, generation: v.generation, epoch: v.epoch, checkpoint: v.checkpoint, changedAt: v.changedAt,
+    }));
   }
 
   /**

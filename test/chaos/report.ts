@@ -1,7 +1,9 @@
 /** The chaos run's printed report. Its last line is the one-line summary CI greps for. */
+import type { NotableLine } from './chaos-cluster.ts';
 import type { CheckResult } from './checker.ts';
 import type { History } from './history.ts';
 import type { FaultKind } from './faults.ts';
+import type { ShardObservation } from './manifest-monitor.ts';
 import type { ReadTally } from './workload.ts';
 
 export interface RunSummary {
@@ -19,6 +21,12 @@ export interface RunSummary {
   segments: { checked: number; missing: string[] } | null;
   crashes: string[];
   errors: string[];
+  /** When the workload started, ms since the epoch: fault and log times count from it. */
+  startedAt: number;
+  /** Per role, the latest warnings and errors of its processes, printed when the run failed. */
+  notable: Record<string, NotableLine[]>;
+  /** Every shard's manifest as last observed, printed when the run failed. */
+  manifests: ShardObservation[];
 }
 
 /** Every check that failed, as lines; empty when the run passed. */
@@ -68,6 +76,16 @@ export function formatReport(s: RunSummary): string {
   lines.push(`crashes: ${s.crashes.length}`);
   lines.push(`durations: ${Object.entries(s.durations).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   const failed = failures(s);
+  const since = (at: number) => `t+${((at - s.startedAt) / 1000).toFixed(1)} s`;
+  if (failed.length > 0 && s.manifests.length > 0) {
+    lines.push('manifests as last observed:');
+    for (const m of s.manifests) lines.push(`  ${m.shard}: generation ${m.generation.slice(0, 8)} epoch ${m.epoch} checkpoint ${m.checkpoint}, unchanged since ${since(m.changedAt)}`);
+  }
+  for (const [role, notable] of Object.entries(s.notable)) {
+    if (failed.length === 0 || notable.length === 0) continue;
+    lines.push(`latest ${role} warnings and errors (${notable.length}):`);
+    for (const n of notable) lines.push(`  ${since(n.at).padStart(10)}  ${n.text}`);
+  }
   lines.push(failed.length ? `FAILED:\n${failed.map((x) => `- ${x}`).join('\n')}` : 'PASSED');
   lines.push(`chaos: acknowledged=${c.ackedKeyWrites} lost=${s.check?.lost ?? 0} duplicated=${s.check?.duplicated ?? 0} faults=${s.faults.length}`);
   return lines.join('\n');

@@ -33,6 +33,9 @@ export interface ReplicaDeps {
   metrics?: ReplicaMetrics;
 }
 
+/** A manifest refresh running longer than this is logged, ms. */
+const SLOW_REFRESH_MS = 30_000;
+
 interface Loaded {
   collection: CollectionInfo;
   shards: ShardReplica[];
@@ -234,6 +237,12 @@ export class Replica implements ReadTier {
     const leaveQueue = () => {
       if (entry.queued[shard] === self) entry.queued[shard] = null;
     };
+    // Every call below is bounded by its adapter's timeouts, but a refresh that still runs after
+    // this long holds the shard's later refreshes back: say so, since reads will wait on it.
+    const slow = setTimeout(() => {
+      this.deps.logger.warn('manifest refresh still running', { collection: entry.collection.id, shard, afterMs: SLOW_REFRESH_MS });
+    }, SLOW_REFRESH_MS);
+    slow.unref?.();
     try {
       await entry.shards[shard].refresh(entry.collection, () => {
         // From here on, a newer change needs a refresh of its own.
@@ -245,6 +254,7 @@ export class Replica implements ReadTier {
       entry.failures[shard] = (err as Error).message;
       this.deps.logger.warn('manifest refresh failed; will retry', { collection: entry.collection.id, shard, error: (err as Error).message });
     } finally {
+      clearTimeout(slow);
       leaveQueue();
       for (const w of [...entry.waiters]) w();
     }
