@@ -4,7 +4,7 @@
  * dies without being asked to (a crash: recorded, then restarted so the run goes on). It also
  * tallies the indexers' log lines that show the fence and the coordinator restore at work, and
  * keeps every role's latest warnings and errors for the report of a failed run (the process logs
- * are wiped with the run's services, and CI shows only the report).
+ * stay only on the machine that ran it; CI shows the report).
  */
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
