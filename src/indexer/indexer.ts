@@ -24,7 +24,7 @@ import { FlushScheduler } from './flush-scheduler.ts';
 import { shardProblems, sampleShards } from './indexer-health.ts';
 import { ShardPublisher } from './publisher.ts';
 import { gapReason, parseAcceptedGaps } from './retention-gap.ts';
-import type { ShardState } from './shard-state.ts';
+import { partitionKey, type ShardState } from './shard-state.ts';
 import { ShardTakeover } from './takeover.ts';
 import { startWatermark } from './watermark.ts';
 
@@ -167,7 +167,7 @@ export class Indexer {
    * an accepted loss covers only what retention really removed.
    */
   private stopForGap(err: OffsetOutOfRangeError): void {
-    const state = this.shards.get(`${err.partition.topic}/${err.partition.partition}`);
+    const state = this.shards.get(partitionKey(err.partition));
     const collection = state?.collection.id ?? Number(err.partition.topic.slice(this.deps.topicPrefix.length));
     const reason = gapReason(collection, err.partition.partition, err.position, err.earliest, err.latest);
     this.deps.logger.error('shard stopped: retention gap', {
@@ -192,8 +192,8 @@ export class Indexer {
 
   private async revoke(tps: TopicPartition[]): Promise<void> {
     for (const tp of tps) {
-      const key = `${tp.topic}/${tp.partition}`;
-      this.takeover.forget(key);
+      const key = partitionKey(tp);
+      this.takeover.forget(tp);
       const state = this.shards.get(key);
       // Out of the map first, so no scheduled flush or compaction starts for it meanwhile.
       this.shards.delete(key);
@@ -202,7 +202,7 @@ export class Indexer {
   }
 
   private async apply(r: LogRecord): Promise<void> {
-    const state = this.shards.get(`${r.topic}/${r.partition}`);
+    const state = this.shards.get(partitionKey(r));
     if (!state || state.status !== 'active') return;
     // Offsets already buffered or published must not be applied twice when delivered again.
     if (r.offset <= state.appliedThrough) return;

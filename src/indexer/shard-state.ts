@@ -8,6 +8,11 @@ import type { TopicPartition } from '../shared/ports/log.ts';
 import type { CollectionInfo } from '../shared/schema/types.ts';
 import { SegmentBuilder } from '../shared/segment/builder.ts';
 
+/** The key of a partition in an indexer's map of owned shards: "topic/partition". */
+export function partitionKey(tp: TopicPartition): string {
+  return `${tp.topic}/${tp.partition}`;
+}
+
 export type ShardStatus =
   /** Indexing normally. */
   | 'active'

@@ -11,7 +11,7 @@ import type { ManifestStore } from '../shared/manifest/manifest.ts';
 import type { IndexerMetrics } from '../shared/observability/metrics.ts';
 import type { Log, LogConsumer, TopicPartition } from '../shared/ports/log.ts';
 import { resumePoint } from './retention-gap.ts';
-import { ShardState } from './shard-state.ts';
+import { partitionKey, ShardState } from './shard-state.ts';
 
 /** Pause before a fenced shard that is still assigned here is taken over again, ms. */
 const FENCED_RETRY_MS = 3000;
@@ -28,7 +28,7 @@ export interface TakeoverDeps {
   /** Parsed `indexer.acceptRetentionGap`. */
   accepted: Map<string, number>;
   now(): number;
-  /** The indexer's owned shards by "topic/partition"; take-overs add to it. */
+  /** The indexer's owned shards by `partitionKey`; take-overs add to it. */
   shards: Map<string, ShardState>;
   /** The group member that seeks taken partitions; null before start. */
   consumer(): LogConsumer | null;
@@ -49,7 +49,7 @@ export class ShardTakeover {
    * delivered for a pending partition are dropped by the indexer and re-read after the seek.
    */
   async take(tp: TopicPartition): Promise<void> {
-    const key = `${tp.topic}/${tp.partition}`;
+    const key = partitionKey(tp);
     try {
       await this.takeOnce(tp, key);
     } catch (err) {
@@ -61,8 +61,8 @@ export class ShardTakeover {
   }
 
   /** The partition was revoked: no take-over of it is retried. */
-  forget(key: string): void {
-    this.pending.delete(key);
+  forget(tp: TopicPartition): void {
+    this.pending.delete(partitionKey(tp));
   }
 
   /**
@@ -74,7 +74,7 @@ export class ShardTakeover {
    */
   async retryDue(now: number): Promise<void> {
     for (const p of [...this.pending.values()]) if (now >= p.retryAt) await this.take(p.tp);
-    const assigned = new Set(this.deps.consumer()?.assignment().map((tp) => `${tp.topic}/${tp.partition}`) ?? []);
+    const assigned = new Set(this.deps.consumer()?.assignment().map(partitionKey) ?? []);
     for (const [key, state] of this.deps.shards) {
       if (state.status !== 'fenced' || state.fencedAt === 0 || now - state.fencedAt < FENCED_RETRY_MS) continue;
       if (!assigned.has(key)) continue;
