@@ -12,6 +12,7 @@
 #   infra/local/kafka.sh produce TOPIC      console producer: one message per stdin line
 #   infra/local/kafka.sh consume TOPIC ARGS...  console consumer (e.g. --from-beginning --max-messages 1)
 #   infra/local/kafka.sh tool CLASS ARGS... any main class on the broker's classpath
+#   infra/local/kafka.sh cluster-id [COUNT] prints COUNT (default 1) new KRaft cluster ids
 set -euo pipefail
 SERVICE_NAME=kafka
 # shellcheck source=infra/local/lib.sh
@@ -109,12 +110,22 @@ EOF
   mv "$CONFIG.tmp" "$CONFIG"
 }
 
+# Prints a new KRaft cluster id: a Kafka Uuid, 16 random bytes in URL-safe base64 without padding.
+# Like Kafka's own generator it never prints one starting with '-', which the storage tool would
+# take for an option and fail on.
+new_cluster_id() {
+  local id=''
+  while [[ -z $id || $id == -* ]]; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
+  printf '%s\n' "$id"
+}
+
 # Formats the data folder once (KRaft needs a cluster id and a metadata log before the first start).
 format_storage() {
   [[ -f $DATA_DIR/meta.properties ]] && return 0
   local cluster_id
-  # A Kafka Uuid: 16 random bytes in URL-safe base64 without padding.
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  cluster_id="$(new_cluster_id)"
   say "formatting $DATA_DIR (cluster id $cluster_id)"
   tool kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" --ignore-formatted \
     >>"$LOG_FILE" 2>&1 || {
@@ -210,6 +221,11 @@ case "$command" in
   tool)
     (($# >= 1)) || die "usage: kafka.sh tool CLASS [ARGS...]"
     tool "$@"
+    ;;
+  cluster-id)
+    count="${1:-1}"
+    [[ $count =~ ^[1-9][0-9]*$ ]] || die "usage: kafka.sh cluster-id [COUNT]"
+    for ((i = 0; i < count; i++)); do new_cluster_id; done
     ;;
   *)
     sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
